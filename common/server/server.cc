@@ -1,0 +1,171 @@
+#include "common/server/server.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/synchronization/notification.h"
+#include "common/logging/log.h"
+#include "common/metrics/grpc_metrics.h"
+#include "common/validation/validation.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/resource_quota.h"
+#include "grpcpp/server.h"
+#include "grpcpp/server_builder.h"
+#include "prometheus/exposer.h"
+#include "prometheus/registry.h"
+
+namespace qpv::server {
+
+ServerEnv Init(int argc, char** argv, const std::string& service, int default_port,
+               const std::vector<config::Setting>& extra) {
+  ServerEnv env;
+  env.service = service;
+  env.program = "qpv-" + service;
+  log::SetService(service);
+  std::vector<config::Setting> settings = config::ServerSettings(default_port);
+  settings.insert(settings.end(), extra.begin(), extra.end());
+  env.config = config::LoadOrDie(argc, argv, env.program, settings);
+  const auto& c = env.config;
+  const auto die = [&](absl::string_view message) { config::Die(env.program, message); };
+
+  env.listen = c.Get("QPV_LISTEN");
+  if (env.listen.find(':') == std::string::npos) {
+    die(absl::StrCat("QPV_LISTEN='", env.listen, "' must be host:port"));
+  }
+  env.metrics_listen = c.Get("QPV_METRICS_LISTEN");
+  if (env.metrics_listen == "off") env.metrics_listen.clear();
+  if (!env.metrics_listen.empty() && env.metrics_listen.find(':') == std::string::npos) {
+    die(absl::StrCat("QPV_METRICS_LISTEN='", env.metrics_listen, "' must be host:port"));
+  }
+  env.prefectures = c.GetList("QPV_PREFECTURES");
+  for (const auto& p : env.prefectures) {
+    if (!validation::IsDepartementCode(p)) {
+      die(absl::StrCat("QPV_PREFECTURES: '", p,
+                       "' is not a département code (59, 2A, 971...)"));
+    }
+  }
+  auto threads = c.GetInt("QPV_MAX_THREADS", 4, 4096);
+  if (!threads.ok()) die(threads.status().message());
+  env.max_threads = *threads;
+  auto drain = c.GetDuration("QPV_DRAIN_TIMEOUT");
+  if (!drain.ok()) die(drain.status().message());
+  env.drain_timeout = *drain;
+
+  redis::Options options;
+  options.url = c.Get("QPV_REDIS_URL");
+  auto pool = c.GetInt("QPV_REDIS_POOL_SIZE", 1, 1024);
+  if (!pool.ok()) die(pool.status().message());
+  options.pool_size = *pool;
+  auto timeout = c.GetDuration("QPV_REDIS_TIMEOUT");
+  if (!timeout.ok() || *timeout <= absl::ZeroDuration()) {
+    die(timeout.ok() ? "QPV_REDIS_TIMEOUT must be positive" : timeout.status().message());
+  }
+  options.command_timeout = *timeout;
+  auto client = redis::RedisClient::Create(options);
+  if (!client.ok()) die(absl::StrCat("QPV_REDIS_URL: ", client.status().message()));
+  env.redis = *std::move(client);
+  return env;
+}
+
+int Serve(ServerEnv& env, const std::vector<grpc::Service*>& services,
+          std::function<absl::Status()> ready) {
+  if (!ready) {
+    redis::RedisClient* client = env.redis.get();
+    ready = [client] { return client->Ping(); };
+  }
+  // SIGTERM and SIGINT are taken by sigwait below; block them before gRPC
+  // starts its threads so they inherit the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto registry = std::make_shared<prometheus::Registry>();
+  metrics::CallMetrics call_metrics(registry);
+  std::unique_ptr<prometheus::Exposer> exposer;
+  if (!env.metrics_listen.empty()) {
+    try {
+      exposer = std::make_unique<prometheus::Exposer>(env.metrics_listen);
+      exposer->RegisterCollectable(registry);
+    } catch (const std::exception& e) {
+      config::Die(env.program, absl::StrCat("cannot serve metrics on ", env.metrics_listen,
+                                            ": ", e.what()));
+    }
+  }
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(env.listen, grpc::InsecureServerCredentials(), &port);
+  grpc::ResourceQuota quota(env.program);
+  quota.SetMaxThreads(env.max_threads);
+  builder.SetResourceQuota(quota);
+  for (grpc::Service* s : services) builder.RegisterService(s);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> creators;
+  creators.push_back(std::make_unique<metrics::InterceptorFactory>(&call_metrics));
+  builder.experimental().SetInterceptorCreators(std::move(creators));
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server || port == 0) {
+    config::Die(env.program, absl::StrCat("cannot listen on ", env.listen));
+  }
+  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+
+  std::atomic<bool> stopping{false};
+  absl::Notification stop_health;
+  std::thread health_thread([&] {
+    bool last = false;
+    bool first = true;
+    do {
+      if (stopping) break;
+      const absl::Status s = ready();
+      const bool up = s.ok();
+      if (!stopping) health->SetServingStatus(up);
+      call_metrics.store_up().Set(up ? 1 : 0);
+      if (first || up != last) {
+        if (up) {
+          log::Info("serving", {{"store", "up"}});
+        } else {
+          log::Warn("not_serving", {{"store", "down"}, {"reason", std::string(s.message())}});
+        }
+      }
+      first = false;
+      last = up;
+    } while (!stop_health.WaitForNotificationWithTimeout(absl::Seconds(1)));
+  });
+
+  log::Info("started", {{"listen", env.listen},
+                        {"port", port},
+                        {"metrics", env.metrics_listen.empty() ? "off" : env.metrics_listen},
+                        {"redis", env.config.Get("QPV_REDIS_URL")},
+                        {"prefectures", env.prefectures.empty()
+                                            ? std::string("all")
+                                            : absl::StrJoin(env.prefectures, ",")}});
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  stopping = true;
+  health->SetServingStatus(false);
+  log::Info("draining", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"},
+                         {"timeout_ms", static_cast<int64_t>(
+                                            absl::ToInt64Milliseconds(env.drain_timeout))}});
+  // Stops accepting calls, lets in-flight ones finish until the deadline,
+  // then cancels what is left.
+  server->Shutdown(std::chrono::system_clock::now() +
+                   absl::ToChronoMilliseconds(env.drain_timeout));
+  server->Wait();
+  stop_health.Notify();
+  health_thread.join();
+  log::Info("stopped");
+  return 0;
+}
+
+}  // namespace qpv::server

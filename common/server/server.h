@@ -1,0 +1,51 @@
+// The bootstrap every service's main() uses: configuration, Redis, health,
+// reflection, metrics, access logs, and a drain of in-flight calls on SIGTERM.
+//
+//   int main(int argc, char** argv) {
+//     qpv::server::ServerEnv env = qpv::server::Init(argc, argv, "workshop", 50052, {extra});
+//     auto store = std::make_unique<RedisWorkshopStore>(env.redis.get());
+//     WorkshopServiceImpl service(...);
+//     return qpv::server::Serve(env, {&service});
+//   }
+#ifndef QPV_COMMON_SERVER_SERVER_H_
+#define QPV_COMMON_SERVER_SERVER_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "common/config/config.h"
+#include "common/redis/redis_client.h"
+#include "grpcpp/impl/codegen/service_type.h"
+
+namespace qpv::server {
+
+struct ServerEnv {
+  std::string service;  // "workshop"
+  std::string program;  // "qpv-workshop"
+  config::Config config;
+  std::string listen;
+  std::string metrics_listen;  // empty: no metrics endpoint
+  std::vector<std::string> prefectures;  // QPV_PREFECTURES, validated
+  int max_threads = 128;
+  absl::Duration drain_timeout = absl::Seconds(10);
+  std::unique_ptr<redis::RedisClient> redis;
+};
+
+// Loads the server settings plus `extra`, validates them and creates the Redis
+// client; on any bad setting prints one line and exits 2.
+ServerEnv Init(int argc, char** argv, const std::string& service, int default_port,
+               const std::vector<config::Setting>& extra = {});
+
+// Serves until SIGTERM or SIGINT, then drains. Health is SERVING while
+// `ready` (default: Redis PING) succeeds, checked every second. Returns the
+// process exit code.
+int Serve(ServerEnv& env, const std::vector<grpc::Service*>& services,
+          std::function<absl::Status()> ready = nullptr);
+
+}  // namespace qpv::server
+
+#endif  // QPV_COMMON_SERVER_SERVER_H_

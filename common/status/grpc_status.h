@@ -1,0 +1,23 @@
+// The one place where absl::Status becomes grpc::Status (AIP-193).
+#ifndef QPV_COMMON_STATUS_GRPC_STATUS_H_
+#define QPV_COMMON_STATUS_GRPC_STATUS_H_
+
+#include "absl/strings/string_view.h"
+
+#include "absl/status/status.h"
+#include "grpcpp/support/status.h"
+
+namespace qpv {
+
+// Maps the code, keeps the message, and packs a google.rpc.Status with an
+// ErrorInfo (reason, domain "<service>.qpv.gouv.fr") and, for bad input, a
+// BadRequest into grpc-status-details-bin. INTERNAL and UNKNOWN messages are
+// replaced by a generic one: implementation details are logged, not returned.
+grpc::Status ToGrpcStatus(const absl::Status& status, absl::string_view service);
+
+// The other way, for clients (the workshop service calling stakeholder).
+absl::Status FromGrpcStatus(const grpc::Status& status);
+
+}  // namespace qpv
+
+#endif  // QPV_COMMON_STATUS_GRPC_STATUS_H_
