@@ -104,6 +104,9 @@ int Serve(ServerEnv& env, const std::vector<grpc::Service*>& services,
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  // gRPC sets SO_REUSEPORT by default: a second server on a busy port would
+  // start and silently share it. Fail at start instead.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   int port = 0;
   builder.AddListeningPort(env.listen, grpc::InsecureServerCredentials(), &port);
   grpc::ResourceQuota quota(env.program);
