@@ -1,0 +1,61 @@
+// Human-readable output: aligned tables for lists, a "key: value" view for
+// one resource. Widths count code points (French accents are two bytes in
+// UTF-8 but one column), with combining marks counted as zero.
+#ifndef QPV_TOOLS_QPVCTL_TABLE_H_
+#define QPV_TOOLS_QPVCTL_TABLE_H_
+
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
+
+namespace qpv::ctl {
+
+// Columns a UTF-8 string takes: code points, combining marks (U+0300..U+036F
+// and a few other ranges) excluded.
+size_t DisplayWidth(absl::string_view utf8);
+
+// Cuts `utf8` to at most `max_width` columns, ending with "…" when cut;
+// never splits a code point. Control characters (newline, tab) become spaces.
+std::string FitCell(absl::string_view utf8, size_t max_width);
+
+class Table {
+ public:
+  explicit Table(std::vector<std::string> headers, size_t max_cell_width = 48)
+      : headers_(std::move(headers)), max_cell_width_(max_cell_width) {}
+  void AddRow(std::vector<std::string> cells);
+  size_t size() const { return rows_.size(); }
+  // Columns separated by two spaces, the last one not padded, one line per
+  // row, each ending in '\n'.
+  std::string Render() const;
+
+ private:
+  std::vector<std::string> headers_;
+  std::vector<std::vector<std::string>> rows_;
+  size_t max_cell_width_;
+};
+
+// "key: value" lines, keys padded to the longest; multi-line values are
+// indented under their first line.
+std::string RenderDetail(const std::vector<std::pair<std::string, std::string>>& rows);
+
+// Every field of a message, in declaration order, nested messages flattened
+// with dotted keys (person.given_name); Timestamps as RFC 3339, enums by
+// short name, repeated fields comma-separated, empty values as "-".
+std::vector<std::pair<std::string, std::string>> MessageDetailRows(
+    const google::protobuf::Message& message);
+
+// One field of a message as text (the same rules; empty stays empty).
+std::string FieldText(const google::protobuf::Message& message,
+                      const google::protobuf::FieldDescriptor* field);
+
+// A Timestamp as RFC 3339 in UTC, or "" when unset.
+std::string TimestampText(const google::protobuf::Message& timestamp);
+
+}  // namespace qpv::ctl
+
+#endif  // QPV_TOOLS_QPVCTL_TABLE_H_
