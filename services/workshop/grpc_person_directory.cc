@@ -1,0 +1,94 @@
+#include "services/workshop/grpc_person_directory.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "common/logging/log.h"
+#include "grpcpp/client_context.h"
+
+namespace qpv::workshop {
+namespace {
+
+constexpr size_t kMaxCached = 10000;
+
+// What a failed stakeholder call means to the workshop service.
+absl::Status MapError(const grpc::Status& status, absl::string_view what) {
+  switch (status.error_code()) {
+    case grpc::StatusCode::NOT_FOUND:
+      return absl::NotFoundError(absl::StrCat(what, " not found"));
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      // The name was checked here first: the stakeholder service does not
+      // know it either.
+      return absl::NotFoundError(absl::StrCat(what, " not found"));
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return absl::FailedPreconditionError(
+          absl::StrCat("the stakeholder service does not serve this ", what, "'s préfecture"));
+    default:
+      log::Warn("stakeholder_call_failed",
+                {{"what", std::string(what)},
+                 {"code", static_cast<int>(status.error_code())},
+                 {"message", status.error_message()}});
+      return absl::UnavailableError("stakeholder service unavailable");
+  }
+}
+
+}  // namespace
+
+GrpcPersonDirectory::GrpcPersonDirectory(std::shared_ptr<grpc::Channel> channel,
+                                         absl::Duration timeout, Clock* clock,
+                                         absl::Duration cache_ttl)
+    : stub_(qpv::stakeholder::v1::StakeholderService::NewStub(channel)),
+      timeout_(timeout),
+      clock_(clock),
+      cache_ttl_(cache_ttl) {}
+
+absl::Time GrpcPersonDirectory::CallDeadline(absl::Time incoming) {
+  // Real time: gRPC deadlines are wall-clock.
+  return std::min(incoming, absl::Now() + timeout_);
+}
+
+absl::StatusOr<PersonInfo> GrpcPersonDirectory::LookupPerson(absl::string_view name,
+                                                             absl::Time deadline) {
+  grpc::ClientContext ctx;
+  ctx.set_deadline(absl::ToChronoTime(CallDeadline(deadline)));
+  qpv::stakeholder::v1::GetPersonRequest req;
+  req.set_name(std::string(name));
+  qpv::stakeholder::v1::Person person;
+  const grpc::Status status = stub_->GetPerson(&ctx, req, &person);
+  if (!status.ok()) return MapError(status, "person");
+  PersonInfo info;
+  info.consent = person.has_consent_time() && !person.has_erase_time();
+  info.organization = person.organization();
+  if (!info.organization.empty()) {
+    auto category = LookupOrganization(info.organization, deadline);
+    if (category.ok()) {
+      info.organization_category = *category;
+    } else if (category.status().code() != absl::StatusCode::kNotFound) {
+      return category.status();
+    }
+  }
+  return info;
+}
+
+absl::StatusOr<qpv::common::v1::ActorCategory> GrpcPersonDirectory::LookupOrganization(
+    absl::string_view name, absl::Time deadline) {
+  const absl::Time now = clock_->Now();
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = categories_.find(std::string(name));
+    if (it != categories_.end() && it->second.expires > now) return it->second.category;
+  }
+  grpc::ClientContext ctx;
+  ctx.set_deadline(absl::ToChronoTime(CallDeadline(deadline)));
+  qpv::stakeholder::v1::GetOrganizationRequest req;
+  req.set_name(std::string(name));
+  qpv::stakeholder::v1::Organization org;
+  const grpc::Status status = stub_->GetOrganization(&ctx, req, &org);
+  if (!status.ok()) return MapError(status, "organization");
+  absl::MutexLock lock(&mu_);
+  if (categories_.size() >= kMaxCached) categories_.clear();
+  categories_[std::string(name)] = {org.category(), now + cache_ttl_};
+  return org.category();
+}
+
+}  // namespace qpv::workshop

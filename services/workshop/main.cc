@@ -1,0 +1,43 @@
+// qpv-workshop: wiring only. Configuration (QPV_* or flags), Redis store,
+// stakeholder client, then the common bootstrap serves until SIGTERM.
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "common/config/config.h"
+#include "common/server/server.h"
+#include "common/util/clock.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "services/workshop/grpc_person_directory.h"
+#include "services/workshop/redis_workshop_store.h"
+#include "services/workshop/workshop_logic.h"
+#include "services/workshop/workshop_service.h"
+
+int main(int argc, char** argv) {
+  qpv::server::ServerEnv env = qpv::server::Init(
+      argc, argv, "workshop", 50052,
+      {{"QPV_STAKEHOLDER_ADDR", "127.0.0.1:50051",
+        "address of qpv.stakeholder.v1.StakeholderService (persons, organizations)"},
+       {"QPV_STAKEHOLDER_TIMEOUT", "2s",
+        "longest wait for one stakeholder call (the caller's deadline wins if sooner)"}});
+  const std::string stakeholder_addr = env.config.Get("QPV_STAKEHOLDER_ADDR");
+  if (stakeholder_addr.empty()) {
+    qpv::config::Die(env.program, "QPV_STAKEHOLDER_ADDR must not be empty");
+  }
+  auto timeout = env.config.GetDuration("QPV_STAKEHOLDER_TIMEOUT");
+  if (!timeout.ok()) qpv::config::Die(env.program, timeout.status().message());
+  if (*timeout <= absl::ZeroDuration()) {
+    qpv::config::Die(env.program, "QPV_STAKEHOLDER_TIMEOUT must be positive");
+  }
+
+  // Built once, reused by every call (the channel reconnects by itself).
+  auto channel = grpc::CreateChannel(stakeholder_addr, grpc::InsecureChannelCredentials());
+  qpv::workshop::GrpcPersonDirectory directory(channel, *timeout);
+  qpv::workshop::RedisWorkshopStore store(env.redis.get());
+  qpv::workshop::WorkshopLogic::Options options;
+  options.prefectures = env.prefectures;
+  qpv::workshop::WorkshopLogic logic(&store, &directory, qpv::Clock::Real(),
+                                     qpv::IdGenerator::Random(), options);
+  qpv::workshop::WorkshopServiceImpl service(&logic);
+  return qpv::server::Serve(env, {&service});
+}

@@ -1,0 +1,561 @@
+#include "services/workshop/redis_workshop_store.h"
+
+#include <algorithm>
+#include <map>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/status/status.h"
+#include "common/util/clock.h"
+
+namespace qpv::workshop {
+namespace {
+
+using redis::Reply;
+using redis::Script;
+using Hash = std::map<std::string, std::string>;
+
+const std::string kTtlSeconds = std::to_string(absl::ToInt64Seconds(kRequestIdTtl));
+
+// Moves the first waitlisted registrations to REGISTERED while seats are free.
+constexpr char kPromoteLua[] = R"lua(
+local function promote(wkey, wlkey, regprefix, now)
+  local cap = tonumber(redis.call('HGET', wkey, 'capacity'))
+  local reg = tonumber(redis.call('HGET', wkey, 'registered'))
+  while reg < cap do
+    local first = redis.call('ZRANGE', wlkey, 0, 0)
+    if #first == 0 then break end
+    redis.call('ZREM', wlkey, first[1])
+    redis.call('HSET', regprefix .. first[1], 'state', '1', 'ut', now)
+    reg = reg + 1
+    redis.call('HINCRBY', wkey, 'waitlisted', -1)
+  end
+  redis.call('HSET', wkey, 'registered', reg)
+end
+)lua";
+
+// KEYS: idem, workshop, workshops zset, seq.
+// ARGV: prefix, use_idem, id, pb, etag, state, capacity, ttl.
+Script& CreateWorkshopScript() {
+  static auto* s = new Script(R"lua(
+if ARGV[2] == '1' then
+  local existing = redis.call('GET', KEYS[1])
+  if existing then
+    local h = redis.call('HGETALL', ARGV[1] .. 'w:' .. existing)
+    if #h > 0 then return h end
+  end
+end
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  return redis.error_reply('QPV_ALREADY_EXISTS workshop already exists')
+end
+local seq = redis.call('INCR', KEYS[4])
+redis.call('HSET', KEYS[2], 'pb', ARGV[4], 'etag', ARGV[5], 'state', ARGV[6],
+           'capacity', ARGV[7], 'registered', 0, 'waitlisted', 0, 'attended', 0, 'seq', seq)
+redis.call('ZADD', KEYS[3], seq, ARGV[3])
+if ARGV[2] == '1' then redis.call('SET', KEYS[1], ARGV[3], 'EX', ARGV[8]) end
+return redis.call('HGETALL', KEYS[2])
+)lua");
+  return *s;
+}
+
+// KEYS: workshop, waitlist. ARGV: regprefix, expected etag, ",allowed,states,",
+// pb, new etag, new state, capacity, now, state error.
+Script& ReplaceWorkshopScript() {
+  static auto* s = new Script(std::string(kPromoteLua) + R"lua(
+local cur = redis.call('HMGET', KEYS[1], 'etag', 'state', 'registered')
+if not cur[1] then return redis.error_reply('QPV_NOT_FOUND workshop not found') end
+if cur[1] ~= ARGV[2] then
+  return redis.error_reply('QPV_ABORTED etag mismatch: the workshop changed, read it again')
+end
+if not string.find(ARGV[3], ',' .. cur[2] .. ',', 1, true) then
+  return redis.error_reply('QPV_FAILED_PRECONDITION ' .. ARGV[9])
+end
+if tonumber(ARGV[7]) < tonumber(cur[3]) then
+  return redis.error_reply('QPV_FAILED_PRECONDITION capacity cannot go below the seats already taken')
+end
+redis.call('HSET', KEYS[1], 'pb', ARGV[4], 'etag', ARGV[5], 'state', ARGV[6], 'capacity', ARGV[7])
+promote(KEYS[1], KEYS[2], ARGV[1], ARGV[8])
+return redis.call('HGETALL', KEYS[1])
+)lua");
+  return *s;
+}
+
+// KEYS: zset. ARGV: hash key prefix, after seq, limit.
+// Returns {seq, {hash...}, seq, {hash...}, ...}.
+Script& ListScript() {
+  static auto* s = new Script(R"lua(
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[2], '+inf', 'WITHSCORES',
+                       'LIMIT', 0, tonumber(ARGV[3]))
+local out = {}
+for i = 1, #ids, 2 do
+  local h = redis.call('HGETALL', ARGV[1] .. ids[i])
+  if #h > 0 then
+    table.insert(out, ids[i + 1])
+    table.insert(out, h)
+  end
+end
+return out
+)lua");
+  return *s;
+}
+
+// KEYS: workshop, reg, regs zset, waitlist, persons, idem, seq.
+// ARGV: regprefix, rid, pb, person, now, use_idem, ttl.
+Script& RegisterScript() {
+  static auto* s = new Script(R"lua(
+if ARGV[6] == '1' then
+  local existing = redis.call('GET', KEYS[6])
+  if existing then
+    local h = redis.call('HGETALL', ARGV[1] .. existing)
+    if #h > 0 then return h end
+  end
+end
+local w = redis.call('HMGET', KEYS[1], 'state', 'capacity', 'registered')
+if not w[1] then return redis.error_reply('QPV_NOT_FOUND workshop not found') end
+if w[1] ~= '1' and w[1] ~= '2' then
+  return redis.error_reply('QPV_FAILED_PRECONDITION registrations are taken while the workshop is draft or scheduled')
+end
+local prev = redis.call('HGET', KEYS[5], ARGV[4])
+if prev then
+  local st = redis.call('HGET', ARGV[1] .. prev, 'state')
+  if st and st ~= '5' then
+    return redis.error_reply('QPV_ALREADY_EXISTS the person already holds a registration to this workshop')
+  end
+end
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  return redis.error_reply('QPV_ALREADY_EXISTS registration already exists')
+end
+local seq = redis.call('INCR', KEYS[7])
+local state = '1'
+if tonumber(w[3]) < tonumber(w[2]) then
+  redis.call('HINCRBY', KEYS[1], 'registered', 1)
+else
+  state = '2'
+  redis.call('HINCRBY', KEYS[1], 'waitlisted', 1)
+  redis.call('ZADD', KEYS[4], seq, ARGV[2])
+end
+redis.call('HSET', KEYS[2], 'pb', ARGV[3], 'state', state, 'ut', ARGV[5], 'seq', seq,
+           'person', ARGV[4])
+redis.call('ZADD', KEYS[3], seq, ARGV[2])
+redis.call('HSET', KEYS[5], ARGV[4], ARGV[2])
+if ARGV[6] == '1' then redis.call('SET', KEYS[6], ARGV[2], 'EX', ARGV[7]) end
+return redis.call('HGETALL', KEYS[2])
+)lua");
+  return *s;
+}
+
+// KEYS: workshop, reg, waitlist. ARGV: regprefix, now, rid.
+Script& WithdrawScript() {
+  static auto* s = new Script(std::string(kPromoteLua) + R"lua(
+local st = redis.call('HGET', KEYS[2], 'state')
+if not st then return redis.error_reply('QPV_NOT_FOUND registration not found') end
+local ws = redis.call('HGET', KEYS[1], 'state')
+if ws ~= '1' and ws ~= '2' then
+  return redis.error_reply('QPV_FAILED_PRECONDITION registrations are withdrawn while the workshop is draft or scheduled')
+end
+if st == '1' then
+  redis.call('HINCRBY', KEYS[1], 'registered', -1)
+elseif st == '2' then
+  redis.call('ZREM', KEYS[3], ARGV[3])
+  redis.call('HINCRBY', KEYS[1], 'waitlisted', -1)
+else
+  return redis.error_reply('QPV_FAILED_PRECONDITION only a registered or waitlisted registration can be withdrawn')
+end
+redis.call('HSET', KEYS[2], 'state', '5', 'ut', ARGV[2])
+promote(KEYS[1], KEYS[3], ARGV[1], ARGV[2])
+return redis.call('HGETALL', KEYS[2])
+)lua");
+  return *s;
+}
+
+// KEYS: workshop, reg. ARGV: attended, scheduled_ok, now.
+Script& AttendanceScript() {
+  static auto* s = new Script(R"lua(
+local st = redis.call('HGET', KEYS[2], 'state')
+if not st then return redis.error_reply('QPV_NOT_FOUND registration not found') end
+local ws = redis.call('HGET', KEYS[1], 'state')
+if not (ws == '3' or (ws == '2' and ARGV[2] == '1')) then
+  return redis.error_reply('QPV_FAILED_PRECONDITION attendance is recorded from 12 hours before the start of a scheduled workshop, or once it is held')
+end
+if st ~= '1' and st ~= '3' and st ~= '4' then
+  return redis.error_reply('QPV_FAILED_PRECONDITION attendance is recorded only for a registration holding a seat')
+end
+local next = '4'
+if ARGV[1] == '1' then next = '3' end
+if st ~= '3' and next == '3' then
+  redis.call('HINCRBY', KEYS[1], 'attended', 1)
+elseif st == '3' and next == '4' then
+  redis.call('HINCRBY', KEYS[1], 'attended', -1)
+end
+redis.call('HSET', KEYS[2], 'state', next, 'ut', ARGV[3])
+return redis.call('HGETALL', KEYS[2])
+)lua");
+  return *s;
+}
+
+constexpr char kContributionStateLua[] = R"lua(
+local function check_workshop(wkey)
+  local ws = redis.call('HGET', wkey, 'state')
+  if not ws then return redis.error_reply('QPV_NOT_FOUND workshop not found') end
+  if ws ~= '2' and ws ~= '3' then
+    return redis.error_reply('QPV_FAILED_PRECONDITION contributions and votes are taken while the workshop is scheduled or held')
+  end
+  return nil
+end
+)lua";
+
+// KEYS: workshop, contribution, contribs zset, idem, seq.
+// ARGV: contribution prefix, cid, pb, etag, use_idem, ttl.
+Script& CreateContributionScript() {
+  static auto* s = new Script(std::string(kContributionStateLua) + R"lua(
+if ARGV[5] == '1' then
+  local existing = redis.call('GET', KEYS[4])
+  if existing then
+    local h = redis.call('HGETALL', ARGV[1] .. existing)
+    if #h > 0 then return h end
+  end
+end
+local err = check_workshop(KEYS[1])
+if err then return err end
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  return redis.error_reply('QPV_ALREADY_EXISTS contribution already exists')
+end
+local seq = redis.call('INCR', KEYS[5])
+redis.call('HSET', KEYS[2], 'pb', ARGV[3], 'etag', ARGV[4], 'votes', 0, 'seq', seq)
+redis.call('ZADD', KEYS[3], seq, ARGV[2])
+if ARGV[5] == '1' then redis.call('SET', KEYS[4], ARGV[2], 'EX', ARGV[6]) end
+return redis.call('HGETALL', KEYS[2])
+)lua");
+  return *s;
+}
+
+// KEYS: workshop, contribution. ARGV: expected etag, pb, new etag.
+Script& ReplaceContributionScript() {
+  static auto* s = new Script(std::string(kContributionStateLua) + R"lua(
+local e = redis.call('HGET', KEYS[2], 'etag')
+if not e then return redis.error_reply('QPV_NOT_FOUND contribution not found') end
+if e ~= ARGV[1] then
+  return redis.error_reply('QPV_ABORTED etag mismatch: the contribution changed, read it again')
+end
+local err = check_workshop(KEYS[1])
+if err then return err end
+redis.call('HSET', KEYS[2], 'pb', ARGV[2], 'etag', ARGV[3])
+return redis.call('HGETALL', KEYS[2])
+)lua");
+  return *s;
+}
+
+// KEYS: workshop, contribution, voters, persons. ARGV: regprefix, person.
+Script& VoteScript() {
+  static auto* s = new Script(std::string(kContributionStateLua) + R"lua(
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  return redis.error_reply('QPV_NOT_FOUND contribution not found')
+end
+local err = check_workshop(KEYS[1])
+if err then return err end
+local rid = redis.call('HGET', KEYS[4], ARGV[2])
+local ok = false
+if rid then
+  local st = redis.call('HGET', ARGV[1] .. rid, 'state')
+  ok = (st == '1' or st == '3')
+end
+if not ok then
+  return redis.error_reply('QPV_FAILED_PRECONDITION only a person registered to the workshop (registered or attended) can vote')
+end
+if redis.call('SADD', KEYS[3], ARGV[2]) == 0 then
+  return redis.error_reply('QPV_ALREADY_EXISTS this person already voted for this contribution')
+end
+redis.call('HINCRBY', KEYS[2], 'votes', 1)
+return redis.call('HGETALL', KEYS[2])
+)lua");
+  return *s;
+}
+
+absl::Status DataLoss(absl::string_view what) {
+  return absl::DataLossError(absl::StrCat("stored ", what, " is unreadable"));
+}
+
+absl::StatusOr<Hash> ToHash(const Reply& r) {
+  Hash h;
+  if (r.type != Reply::Type::kArray || r.elements.size() % 2 != 0) {
+    return absl::InternalError("unexpected reply shape from Redis");
+  }
+  for (size_t i = 0; i + 1 < r.elements.size(); i += 2) {
+    h[r.elements[i].str] = r.elements[i + 1].str;
+  }
+  return h;
+}
+
+int64_t Int(const Hash& h, const std::string& field) {
+  auto it = h.find(field);
+  int64_t v = 0;
+  if (it == h.end() || !absl::SimpleAtoi(it->second, &v)) return 0;
+  return v;
+}
+
+absl::StatusOr<Workshop> WorkshopFromHash(const Hash& h) {
+  Workshop w;
+  auto pb = h.find("pb");
+  if (pb == h.end() || !w.ParseFromString(pb->second)) return DataLoss("workshop");
+  auto etag = h.find("etag");
+  if (etag != h.end()) w.set_etag(etag->second);
+  w.set_state(static_cast<Workshop::State>(Int(h, "state")));
+  w.set_capacity(static_cast<int32_t>(Int(h, "capacity")));
+  w.set_registered_count(static_cast<int32_t>(Int(h, "registered")));
+  w.set_waitlisted_count(static_cast<int32_t>(Int(h, "waitlisted")));
+  w.set_attended_count(static_cast<int32_t>(Int(h, "attended")));
+  return w;
+}
+
+absl::StatusOr<Registration> RegistrationFromHash(const Hash& h) {
+  Registration r;
+  auto pb = h.find("pb");
+  if (pb == h.end() || !r.ParseFromString(pb->second)) return DataLoss("registration");
+  r.set_state(static_cast<Registration::State>(Int(h, "state")));
+  if (h.count("ut")) *r.mutable_update_time() = ToProto(absl::FromUnixMicros(Int(h, "ut")));
+  return r;
+}
+
+absl::StatusOr<Contribution> ContributionFromHash(const Hash& h) {
+  Contribution c;
+  auto pb = h.find("pb");
+  if (pb == h.end() || !c.ParseFromString(pb->second)) return DataLoss("contribution");
+  auto etag = h.find("etag");
+  if (etag != h.end()) c.set_etag(etag->second);
+  c.set_vote_count(static_cast<int32_t>(Int(h, "votes")));
+  return c;
+}
+
+template <typename T>
+absl::StatusOr<T> Decode(const absl::StatusOr<Reply>& reply,
+                         absl::StatusOr<T> (*from_hash)(const Hash&)) {
+  if (!reply.ok()) return reply.status();
+  QPV_ASSIGN_OR_RETURN(Hash h, ToHash(*reply));
+  return from_hash(h);
+}
+
+template <typename T>
+absl::StatusOr<std::vector<Listed<T>>> DecodeList(const absl::StatusOr<Reply>& reply,
+                                                  absl::StatusOr<T> (*from_hash)(const Hash&)) {
+  if (!reply.ok()) return reply.status();
+  std::vector<Listed<T>> out;
+  if (reply->type != Reply::Type::kArray) return absl::InternalError("unexpected reply");
+  const auto& e = reply->elements;
+  for (size_t i = 0; i + 1 < e.size(); i += 2) {
+    Listed<T> item;
+    double score = 0;
+    if (!absl::SimpleAtod(e[i].str, &score)) return absl::InternalError("bad score");
+    item.seq = static_cast<int64_t>(score);
+    QPV_ASSIGN_OR_RETURN(Hash h, ToHash(e[i + 1]));
+    QPV_ASSIGN_OR_RETURN(item.item, from_hash(h));
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
+std::string Prefix(absl::string_view prefecture) {
+  return redis::KeyPrefix("ws", prefecture);
+}
+std::string WorkshopKey(absl::string_view p, absl::string_view w) {
+  return absl::StrCat(Prefix(p), "w:", w);
+}
+std::string RegPrefix(absl::string_view p, absl::string_view w) {
+  return absl::StrCat(WorkshopKey(p, w), ":r:");
+}
+std::string ContribPrefix(absl::string_view p, absl::string_view w) {
+  return absl::StrCat(WorkshopKey(p, w), ":c:");
+}
+std::string Micros(absl::Time t) { return std::to_string(absl::ToUnixMicros(t)); }
+
+}  // namespace
+
+RedisWorkshopStore::RedisWorkshopStore(redis::RedisClient* redis) : redis_(redis) {}
+
+absl::StatusOr<Workshop> RedisWorkshopStore::CreateWorkshop(absl::string_view prefecture,
+                                                            absl::string_view id,
+                                                            const Workshop& workshop,
+                                                            absl::string_view request_id) {
+  // Known first, so a lister never misses a préfecture that has workshops.
+  auto added = redis_->Command({"SADD", kPrefecturesKey, std::string(prefecture)});
+  if (!added.ok()) return added.status();
+  const std::string p = Prefix(prefecture);
+  Workshop stored = workshop;
+  stored.clear_registered_count();
+  stored.clear_waitlisted_count();
+  stored.clear_attended_count();
+  return Decode<Workshop>(
+      redis_->Eval(CreateWorkshopScript(),
+                   {absl::StrCat(p, "req:w:", request_id), WorkshopKey(prefecture, id),
+                    p + "workshops", p + "seq"},
+                   {p, request_id.empty() ? "0" : "1", std::string(id),
+                    stored.SerializeAsString(), workshop.etag(),
+                    std::to_string(workshop.state()), std::to_string(workshop.capacity()),
+                    kTtlSeconds}),
+      &WorkshopFromHash);
+}
+
+absl::StatusOr<Workshop> RedisWorkshopStore::GetWorkshop(absl::string_view prefecture,
+                                                         absl::string_view id) {
+  auto reply = redis_->Command({"HGETALL", WorkshopKey(prefecture, id)});
+  if (!reply.ok()) return reply.status();
+  if (reply->elements.empty()) return absl::NotFoundError("workshop not found");
+  return Decode<Workshop>(reply, &WorkshopFromHash);
+}
+
+absl::StatusOr<Workshop> RedisWorkshopStore::ReplaceWorkshop(
+    absl::string_view prefecture, absl::string_view id, const Workshop& next,
+    absl::string_view expected_etag, const std::vector<Workshop::State>& allowed_states,
+    absl::string_view state_error, absl::Time now) {
+  std::string allowed = ",";
+  for (auto s : allowed_states) absl::StrAppend(&allowed, static_cast<int>(s), ",");
+  Workshop stored = next;
+  stored.clear_registered_count();
+  stored.clear_waitlisted_count();
+  stored.clear_attended_count();
+  const std::string wkey = WorkshopKey(prefecture, id);
+  return Decode<Workshop>(
+      redis_->Eval(ReplaceWorkshopScript(), {wkey, wkey + ":waitlist"},
+                   {RegPrefix(prefecture, id), std::string(expected_etag), allowed,
+                    stored.SerializeAsString(), next.etag(), std::to_string(next.state()),
+                    std::to_string(next.capacity()), Micros(now), std::string(state_error)}),
+      &WorkshopFromHash);
+}
+
+absl::StatusOr<std::vector<Listed<Workshop>>> RedisWorkshopStore::ListWorkshops(
+    absl::string_view prefecture, int64_t after_seq, int limit) {
+  const std::string p = Prefix(prefecture);
+  return DecodeList<Workshop>(
+      redis_->Eval(ListScript(), {p + "workshops"},
+                   {p + "w:", std::to_string(after_seq), std::to_string(limit)}),
+      &WorkshopFromHash);
+}
+
+absl::StatusOr<std::vector<std::string>> RedisWorkshopStore::ListPrefectures() {
+  auto reply = redis_->Command({"SMEMBERS", kPrefecturesKey});
+  if (!reply.ok()) return reply.status();
+  std::vector<std::string> out;
+  for (const auto& e : reply->elements) out.push_back(e.str);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+absl::StatusOr<Registration> RedisWorkshopStore::RegisterParticipant(
+    absl::string_view prefecture, absl::string_view workshop_id,
+    absl::string_view registration_id, const Registration& registration,
+    absl::string_view request_id) {
+  const std::string p = Prefix(prefecture);
+  const std::string wkey = WorkshopKey(prefecture, workshop_id);
+  const std::string regprefix = RegPrefix(prefecture, workshop_id);
+  Registration stored = registration;
+  stored.clear_state();
+  return Decode<Registration>(
+      redis_->Eval(RegisterScript(),
+                   {wkey, regprefix + std::string(registration_id), wkey + ":regs",
+                    wkey + ":waitlist", wkey + ":persons",
+                    absl::StrCat(p, "req:r:", workshop_id, ":", request_id), p + "seq"},
+                   {regprefix, std::string(registration_id), stored.SerializeAsString(),
+                    registration.person(), Micros(FromProto(registration.update_time())),
+                    request_id.empty() ? "0" : "1", kTtlSeconds}),
+      &RegistrationFromHash);
+}
+
+absl::StatusOr<Registration> RedisWorkshopStore::WithdrawRegistration(
+    absl::string_view prefecture, absl::string_view workshop_id,
+    absl::string_view registration_id, absl::Time now) {
+  const std::string wkey = WorkshopKey(prefecture, workshop_id);
+  const std::string regprefix = RegPrefix(prefecture, workshop_id);
+  return Decode<Registration>(
+      redis_->Eval(WithdrawScript(),
+                   {wkey, regprefix + std::string(registration_id), wkey + ":waitlist"},
+                   {regprefix, Micros(now), std::string(registration_id)}),
+      &RegistrationFromHash);
+}
+
+absl::StatusOr<Registration> RedisWorkshopStore::RecordAttendance(
+    absl::string_view prefecture, absl::string_view workshop_id,
+    absl::string_view registration_id, bool attended, bool scheduled_ok, absl::Time now) {
+  const std::string wkey = WorkshopKey(prefecture, workshop_id);
+  return Decode<Registration>(
+      redis_->Eval(AttendanceScript(),
+                   {wkey, RegPrefix(prefecture, workshop_id) + std::string(registration_id)},
+                   {attended ? "1" : "0", scheduled_ok ? "1" : "0", Micros(now)}),
+      &RegistrationFromHash);
+}
+
+absl::StatusOr<std::vector<Listed<Registration>>> RedisWorkshopStore::ListRegistrations(
+    absl::string_view prefecture, absl::string_view workshop_id, int64_t after_seq,
+    int limit) {
+  const std::string wkey = WorkshopKey(prefecture, workshop_id);
+  return DecodeList<Registration>(
+      redis_->Eval(ListScript(), {wkey + ":regs"},
+                   {RegPrefix(prefecture, workshop_id), std::to_string(after_seq),
+                    std::to_string(limit)}),
+      &RegistrationFromHash);
+}
+
+absl::StatusOr<Contribution> RedisWorkshopStore::CreateContribution(
+    absl::string_view prefecture, absl::string_view workshop_id,
+    absl::string_view contribution_id, const Contribution& contribution,
+    absl::string_view request_id) {
+  const std::string p = Prefix(prefecture);
+  const std::string wkey = WorkshopKey(prefecture, workshop_id);
+  const std::string cprefix = ContribPrefix(prefecture, workshop_id);
+  Contribution stored = contribution;
+  stored.clear_vote_count();
+  return Decode<Contribution>(
+      redis_->Eval(CreateContributionScript(),
+                   {wkey, cprefix + std::string(contribution_id), wkey + ":contribs",
+                    absl::StrCat(p, "req:c:", workshop_id, ":", request_id), p + "seq"},
+                   {cprefix, std::string(contribution_id), stored.SerializeAsString(),
+                    contribution.etag(), request_id.empty() ? "0" : "1", kTtlSeconds}),
+      &ContributionFromHash);
+}
+
+absl::StatusOr<Contribution> RedisWorkshopStore::GetContribution(
+    absl::string_view prefecture, absl::string_view workshop_id,
+    absl::string_view contribution_id) {
+  auto reply = redis_->Command(
+      {"HGETALL", ContribPrefix(prefecture, workshop_id) + std::string(contribution_id)});
+  if (!reply.ok()) return reply.status();
+  if (reply->elements.empty()) return absl::NotFoundError("contribution not found");
+  return Decode<Contribution>(reply, &ContributionFromHash);
+}
+
+absl::StatusOr<Contribution> RedisWorkshopStore::ReplaceContribution(
+    absl::string_view prefecture, absl::string_view workshop_id,
+    absl::string_view contribution_id, const Contribution& next,
+    absl::string_view expected_etag) {
+  Contribution stored = next;
+  stored.clear_vote_count();
+  return Decode<Contribution>(
+      redis_->Eval(ReplaceContributionScript(),
+                   {WorkshopKey(prefecture, workshop_id),
+                    ContribPrefix(prefecture, workshop_id) + std::string(contribution_id)},
+                   {std::string(expected_etag), stored.SerializeAsString(), next.etag()}),
+      &ContributionFromHash);
+}
+
+absl::StatusOr<Contribution> RedisWorkshopStore::VoteContribution(
+    absl::string_view prefecture, absl::string_view workshop_id,
+    absl::string_view contribution_id, absl::string_view person) {
+  const std::string wkey = WorkshopKey(prefecture, workshop_id);
+  const std::string ckey = ContribPrefix(prefecture, workshop_id) + std::string(contribution_id);
+  return Decode<Contribution>(
+      redis_->Eval(VoteScript(), {wkey, ckey, ckey + ":voters", wkey + ":persons"},
+                   {RegPrefix(prefecture, workshop_id), std::string(person)}),
+      &ContributionFromHash);
+}
+
+absl::StatusOr<std::vector<Listed<Contribution>>> RedisWorkshopStore::ListContributions(
+    absl::string_view prefecture, absl::string_view workshop_id, int64_t after_seq,
+    int limit) {
+  const std::string wkey = WorkshopKey(prefecture, workshop_id);
+  return DecodeList<Contribution>(
+      redis_->Eval(ListScript(), {wkey + ":contribs"},
+                   {ContribPrefix(prefecture, workshop_id), std::to_string(after_seq),
+                    std::to_string(limit)}),
+      &ContributionFromHash);
+}
+
+}  // namespace qpv::workshop

@@ -1,0 +1,102 @@
+// WorkshopStore on Redis. Every write is one Lua script (atomic, one round
+// trip); reads are one HGETALL or one script.
+//
+// Keys, with P = qpv::redis::KeyPrefix("ws", prefecture) = "ws:{59}:" (one
+// hash tag per préfecture, so scripts stay valid on Redis Cluster):
+//   ws:prefectures                 set of préfectures holding workshops (no hash tag)
+//   P seq                          INCR sequence: creation order of everything
+//   P workshops                    zset workshop id by seq
+//   P w:<w>                        hash pb, etag, state, capacity, registered,
+//                                  waitlisted, attended, seq
+//   P w:<w>:regs                   zset registration id by seq
+//   P w:<w>:waitlist               zset waitlisted registration id by seq (FIFO)
+//   P w:<w>:persons                hash person name -> latest registration id
+//   P w:<w>:r:<r>                  hash pb, state, ut (update time, unix µs), seq, person
+//   P w:<w>:contribs               zset contribution id by seq
+//   P w:<w>:c:<c>                  hash pb, etag, votes, seq
+//   P w:<w>:c:<c>:voters           set of person names that voted
+//   P req:w:<request_id>           workshop id        (TTL 7 days)
+//   P req:r:<w>:<request_id>       registration id    (TTL 7 days)
+//   P req:c:<w>:<request_id>       contribution id    (TTL 7 days)
+// `pb` holds the serialized resource; the other fields hold what scripts
+// change and are merged into it on read (state, counters, votes, etag).
+#ifndef QPV_SERVICES_WORKSHOP_REDIS_WORKSHOP_STORE_H_
+#define QPV_SERVICES_WORKSHOP_REDIS_WORKSHOP_STORE_H_
+
+#include <string>
+
+#include "common/redis/redis_client.h"
+#include "services/workshop/workshop_store.h"
+
+namespace qpv::workshop {
+
+class RedisWorkshopStore : public WorkshopStore {
+ public:
+  // `redis` must outlive the store.
+  explicit RedisWorkshopStore(redis::RedisClient* redis);
+
+  absl::StatusOr<Workshop> CreateWorkshop(absl::string_view prefecture, absl::string_view id,
+                                          const Workshop& workshop,
+                                          absl::string_view request_id) override;
+  absl::StatusOr<Workshop> GetWorkshop(absl::string_view prefecture,
+                                       absl::string_view id) override;
+  absl::StatusOr<Workshop> ReplaceWorkshop(absl::string_view prefecture, absl::string_view id,
+                                           const Workshop& next,
+                                           absl::string_view expected_etag,
+                                           const std::vector<Workshop::State>& allowed_states,
+                                           absl::string_view state_error,
+                                           absl::Time now) override;
+  absl::StatusOr<std::vector<Listed<Workshop>>> ListWorkshops(absl::string_view prefecture,
+                                                              int64_t after_seq,
+                                                              int limit) override;
+  absl::StatusOr<std::vector<std::string>> ListPrefectures() override;
+
+  absl::StatusOr<Registration> RegisterParticipant(absl::string_view prefecture,
+                                                   absl::string_view workshop_id,
+                                                   absl::string_view registration_id,
+                                                   const Registration& registration,
+                                                   absl::string_view request_id) override;
+  absl::StatusOr<Registration> WithdrawRegistration(absl::string_view prefecture,
+                                                    absl::string_view workshop_id,
+                                                    absl::string_view registration_id,
+                                                    absl::Time now) override;
+  absl::StatusOr<Registration> RecordAttendance(absl::string_view prefecture,
+                                                absl::string_view workshop_id,
+                                                absl::string_view registration_id,
+                                                bool attended, bool scheduled_ok,
+                                                absl::Time now) override;
+  absl::StatusOr<std::vector<Listed<Registration>>> ListRegistrations(
+      absl::string_view prefecture, absl::string_view workshop_id, int64_t after_seq,
+      int limit) override;
+
+  absl::StatusOr<Contribution> CreateContribution(absl::string_view prefecture,
+                                                  absl::string_view workshop_id,
+                                                  absl::string_view contribution_id,
+                                                  const Contribution& contribution,
+                                                  absl::string_view request_id) override;
+  absl::StatusOr<Contribution> GetContribution(absl::string_view prefecture,
+                                               absl::string_view workshop_id,
+                                               absl::string_view contribution_id) override;
+  absl::StatusOr<Contribution> ReplaceContribution(absl::string_view prefecture,
+                                                   absl::string_view workshop_id,
+                                                   absl::string_view contribution_id,
+                                                   const Contribution& next,
+                                                   absl::string_view expected_etag) override;
+  absl::StatusOr<Contribution> VoteContribution(absl::string_view prefecture,
+                                                absl::string_view workshop_id,
+                                                absl::string_view contribution_id,
+                                                absl::string_view person) override;
+  absl::StatusOr<std::vector<Listed<Contribution>>> ListContributions(
+      absl::string_view prefecture, absl::string_view workshop_id, int64_t after_seq,
+      int limit) override;
+
+  // The set of préfectures (outside any hash tag).
+  static constexpr char kPrefecturesKey[] = "ws:prefectures";
+
+ private:
+  redis::RedisClient* redis_;
+};
+
+}  // namespace qpv::workshop
+
+#endif  // QPV_SERVICES_WORKSHOP_REDIS_WORKSHOP_STORE_H_

@@ -1,0 +1,390 @@
+// The store contract, run against the in-memory fake and the Redis store
+// (a private redis-server, flushed before each test).
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "common/redis/redis_client.h"
+#include "common/util/clock.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/workshop/memory_workshop_store.h"
+#include "services/workshop/redis_workshop_store.h"
+#include "tests/support/redis_server.h"
+#include "tests/support/status_matchers.h"
+
+namespace qpv::workshop {
+namespace {
+
+using ::qpv::testing::IsOk;
+using ::qpv::testing::StatusIs;
+using ::testing::ElementsAre;
+
+enum class Kind { kMemory, kRedis };
+
+const absl::Time kNow = absl::FromUnixSeconds(1517900400);
+
+Workshop MakeWorkshop(const std::string& p, const std::string& id, int capacity,
+                      Workshop::State state = Workshop::STATE_SCHEDULED) {
+  Workshop w;
+  w.set_name(absl::StrCat("prefectures/", p, "/workshops/", id));
+  w.set_title("Emploi et développement économique");
+  w.add_themes(qpv::common::v1::THEME_EMPLOYMENT_ECONOMIC_DEVELOPMENT);
+  *w.mutable_start_time() = ToProto(kNow + absl::Hours(24));
+  *w.mutable_end_time() = ToProto(kNow + absl::Hours(27));
+  w.set_capacity(capacity);
+  w.set_state(state);
+  w.set_etag("e0");
+  return w;
+}
+
+Registration MakeRegistration(const std::string& p, const std::string& w, const std::string& r,
+                              const std::string& person) {
+  Registration reg;
+  reg.set_name(absl::StrCat("prefectures/", p, "/workshops/", w, "/registrations/", r));
+  reg.set_person(absl::StrCat("prefectures/", p, "/persons/", person));
+  reg.set_organization_category(qpv::common::v1::ACTOR_CATEGORY_ASSOCIATION);
+  *reg.mutable_create_time() = ToProto(kNow);
+  *reg.mutable_update_time() = ToProto(kNow);
+  return reg;
+}
+
+Contribution MakeContribution(const std::string& p, const std::string& w, const std::string& c) {
+  Contribution out;
+  out.set_name(absl::StrCat("prefectures/", p, "/workshops/", w, "/contributions/", c));
+  out.set_title("Parrainage vers l'emploi");
+  out.set_kind(Contribution::KIND_ACTION);
+  out.set_etag("c0");
+  return out;
+}
+
+class StoreTest : public ::testing::TestWithParam<Kind> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == Kind::kRedis) {
+      qpv::testing::SharedRedisServer().Flush();
+      redis::Options options;
+      options.url = qpv::testing::SharedRedisServer().url();
+      options.pool_size = 16;
+      options.command_timeout = absl::Seconds(5);
+      auto client = redis::RedisClient::Create(options);
+      ASSERT_THAT(client, IsOk());
+      client_ = *std::move(client);
+      store_ = std::make_unique<RedisWorkshopStore>(client_.get());
+    } else {
+      store_ = std::make_unique<MemoryWorkshopStore>();
+    }
+  }
+
+  std::string Person(int i) { return absl::StrCat("prefectures/59/persons/p", i); }
+
+  // A scheduled workshop w1 in 59 with `capacity` seats.
+  void Scheduled(int capacity) {
+    ASSERT_THAT(store_->CreateWorkshop("59", "w1", MakeWorkshop("59", "w1", capacity), ""),
+                IsOk());
+  }
+
+  absl::StatusOr<Registration> Register(int person, const std::string& request_id = "") {
+    return store_->RegisterParticipant("59", "w1", absl::StrCat("r", person),
+                                       MakeRegistration("59", "w1", absl::StrCat("r", person),
+                                                        absl::StrCat("p", person)),
+                                       request_id);
+  }
+
+  std::unique_ptr<redis::RedisClient> client_;
+  std::unique_ptr<WorkshopStore> store_;
+};
+
+TEST_P(StoreTest, CreateGetAndIdempotentCreate) {
+  QPV_ASSERT_OK_AND_ASSIGN(Workshop first,
+                           store_->CreateWorkshop("59", "w1", MakeWorkshop("59", "w1", 40), "req-1"));
+  EXPECT_EQ(first.name(), "prefectures/59/workshops/w1");
+  EXPECT_EQ(first.capacity(), 40);
+  EXPECT_EQ(first.etag(), "e0");
+  // The retry carries another generated id: the first result comes back.
+  QPV_ASSERT_OK_AND_ASSIGN(Workshop again,
+                           store_->CreateWorkshop("59", "w2", MakeWorkshop("59", "w2", 40), "req-1"));
+  EXPECT_EQ(again.name(), first.name());
+  EXPECT_THAT(store_->GetWorkshop("59", "w2"), StatusIs(absl::StatusCode::kNotFound));
+  QPV_ASSERT_OK_AND_ASSIGN(Workshop got, store_->GetWorkshop("59", "w1"));
+  EXPECT_EQ(got.SerializeAsString(), first.SerializeAsString());
+  EXPECT_THAT(store_->CreateWorkshop("59", "w1", MakeWorkshop("59", "w1", 40), ""),
+              StatusIs(absl::StatusCode::kAlreadyExists));
+}
+
+TEST_P(StoreTest, IdempotentCreateRace) {
+  constexpr int kThreads = 8;
+  std::vector<std::string> names(kThreads);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      const std::string id = absl::StrCat("w", i);
+      auto w = store_->CreateWorkshop("59", id, MakeWorkshop("59", id, 10), "same-request");
+      names[i] = w.ok() ? w->name() : w.status().ToString();
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& n : names) EXPECT_EQ(n, names[0]);
+  QPV_ASSERT_OK_AND_ASSIGN(auto listed, store_->ListWorkshops("59", 0, 100));
+  EXPECT_EQ(listed.size(), 1u);
+}
+
+TEST_P(StoreTest, PagingIsStableWhileAdding) {
+  int next = 0;
+  auto add = [&](int n) {
+    for (int i = 0; i < n; ++i, ++next) {
+      const std::string id = absl::StrCat("w", next);
+      ASSERT_THAT(store_->CreateWorkshop("59", id, MakeWorkshop("59", id, 10), ""), IsOk());
+    }
+  };
+  add(10);
+  std::vector<std::string> seen;
+  int64_t after = 0;
+  while (true) {
+    QPV_ASSERT_OK_AND_ASSIGN(auto page, store_->ListWorkshops("59", after, 3));
+    if (page.empty()) break;
+    for (const auto& item : page) {
+      EXPECT_GT(item.seq, after);
+      after = item.seq;
+      seen.push_back(item.item.name());
+    }
+    if (next < 16) add(2);  // items arrive while paging
+  }
+  ASSERT_EQ(seen.size(), 16u);
+  for (int i = 0; i < 16; ++i) EXPECT_EQ(seen[i], absl::StrCat("prefectures/59/workshops/w", i));
+}
+
+TEST_P(StoreTest, LifecycleCompareAndSet) {
+  Workshop w = MakeWorkshop("59", "w1", 10, Workshop::STATE_DRAFT);
+  ASSERT_THAT(store_->CreateWorkshop("59", "w1", w, ""), IsOk());
+  Workshop next = w;
+  next.set_state(Workshop::STATE_SCHEDULED);
+  next.set_etag("e1");
+  EXPECT_THAT(store_->ReplaceWorkshop("59", "w1", next, "stale", {Workshop::STATE_DRAFT}, "x", kNow),
+              StatusIs(absl::StatusCode::kAborted));
+  EXPECT_THAT(store_->ReplaceWorkshop("59", "w1", next, "e0", {Workshop::STATE_HELD}, "x", kNow),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  QPV_ASSERT_OK_AND_ASSIGN(Workshop done, store_->ReplaceWorkshop("59", "w1", next, "e0",
+                                                                  {Workshop::STATE_DRAFT}, "x", kNow));
+  EXPECT_EQ(done.state(), Workshop::STATE_SCHEDULED);
+  EXPECT_EQ(done.etag(), "e1");
+  // The old etag is stale now.
+  EXPECT_THAT(store_->ReplaceWorkshop("59", "w1", next, "e0", {Workshop::STATE_SCHEDULED}, "x", kNow),
+              StatusIs(absl::StatusCode::kAborted));
+  EXPECT_THAT(store_->ReplaceWorkshop("59", "nope", next, "e0", {Workshop::STATE_DRAFT}, "x", kNow),
+              StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST_P(StoreTest, Capacity40With100ConcurrentRegistrations) {
+  Scheduled(40);
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int i = 0; i < 100; ++i) {
+    threads.emplace_back([&, i] {
+      if (!Register(i).ok()) ++failures;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  QPV_ASSERT_OK_AND_ASSIGN(Workshop w, store_->GetWorkshop("59", "w1"));
+  EXPECT_EQ(w.registered_count(), 40);
+  EXPECT_EQ(w.waitlisted_count(), 60);
+  QPV_ASSERT_OK_AND_ASSIGN(auto regs, store_->ListRegistrations("59", "w1", 0, 1000));
+  ASSERT_EQ(regs.size(), 100u);
+  int registered = 0, waitlisted = 0;
+  for (const auto& r : regs) {
+    if (r.item.state() == Registration::STATE_REGISTERED) ++registered;
+    if (r.item.state() == Registration::STATE_WAITLISTED) ++waitlisted;
+  }
+  EXPECT_EQ(registered, 40);
+  EXPECT_EQ(waitlisted, 60);
+  // The first 40 in creation order hold the seats.
+  for (size_t i = 0; i < regs.size(); ++i) {
+    EXPECT_EQ(regs[i].item.state(),
+              i < 40 ? Registration::STATE_REGISTERED : Registration::STATE_WAITLISTED);
+  }
+}
+
+TEST_P(StoreTest, WithdrawalPromotesFirstWaitlisted) {
+  Scheduled(2);
+  for (int i = 1; i <= 4; ++i) ASSERT_THAT(Register(i), IsOk());
+  QPV_ASSERT_OK_AND_ASSIGN(Registration gone,
+                           store_->WithdrawRegistration("59", "w1", "r1", kNow + absl::Minutes(5)));
+  EXPECT_EQ(gone.state(), Registration::STATE_WITHDRAWN);
+  EXPECT_EQ(FromProto(gone.update_time()), kNow + absl::Minutes(5));
+  QPV_ASSERT_OK_AND_ASSIGN(auto regs, store_->ListRegistrations("59", "w1", 0, 10));
+  ASSERT_EQ(regs.size(), 4u);
+  EXPECT_EQ(regs[2].item.state(), Registration::STATE_REGISTERED);  // r3, first waitlisted
+  EXPECT_EQ(FromProto(regs[2].item.update_time()), kNow + absl::Minutes(5));
+  EXPECT_EQ(regs[3].item.state(), Registration::STATE_WAITLISTED);
+  QPV_ASSERT_OK_AND_ASSIGN(Workshop w, store_->GetWorkshop("59", "w1"));
+  EXPECT_EQ(w.registered_count(), 2);
+  EXPECT_EQ(w.waitlisted_count(), 1);
+  // Withdrawing a waitlisted registration frees no seat.
+  ASSERT_THAT(store_->WithdrawRegistration("59", "w1", "r4", kNow), IsOk());
+  QPV_ASSERT_OK_AND_ASSIGN(w, store_->GetWorkshop("59", "w1"));
+  EXPECT_EQ(w.registered_count(), 2);
+  EXPECT_EQ(w.waitlisted_count(), 0);
+  EXPECT_THAT(store_->WithdrawRegistration("59", "w1", "r4", kNow),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(store_->WithdrawRegistration("59", "w1", "r9", kNow),
+              StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST_P(StoreTest, OneLiveRegistrationPerPerson) {
+  Scheduled(10);
+  ASSERT_THAT(Register(1), IsOk());
+  Registration again = MakeRegistration("59", "w1", "r99", "p1");
+  EXPECT_THAT(store_->RegisterParticipant("59", "w1", "r99", again, ""),
+              StatusIs(absl::StatusCode::kAlreadyExists));
+  ASSERT_THAT(store_->WithdrawRegistration("59", "w1", "r1", kNow), IsOk());
+  QPV_ASSERT_OK_AND_ASSIGN(Registration back,
+                           store_->RegisterParticipant("59", "w1", "r99", again, ""));
+  EXPECT_EQ(back.state(), Registration::STATE_REGISTERED);
+  EXPECT_THAT(store_->RegisterParticipant("59", "nope", "r5", MakeRegistration("59", "nope", "r5", "p5"), ""),
+              StatusIs(absl::StatusCode::kNotFound));
+}
+
+TEST_P(StoreTest, IdempotentRegistrationRace) {
+  Scheduled(10);
+  std::vector<std::thread> threads;
+  std::vector<std::string> names(8);
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] {
+      auto r = store_->RegisterParticipant(
+          "59", "w1", absl::StrCat("r", i), MakeRegistration("59", "w1", absl::StrCat("r", i), "p1"),
+          "reg-req");
+      names[i] = r.ok() ? r->name() : r.status().ToString();
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& n : names) EXPECT_EQ(n, names[0]);
+  QPV_ASSERT_OK_AND_ASSIGN(Workshop w, store_->GetWorkshop("59", "w1"));
+  EXPECT_EQ(w.registered_count(), 1);
+}
+
+TEST_P(StoreTest, CapacityChanges) {
+  Scheduled(2);
+  for (int i = 1; i <= 5; ++i) ASSERT_THAT(Register(i), IsOk());
+  QPV_ASSERT_OK_AND_ASSIGN(Workshop w, store_->GetWorkshop("59", "w1"));
+  Workshop smaller = w;
+  smaller.set_capacity(1);
+  EXPECT_THAT(store_->ReplaceWorkshop("59", "w1", smaller, w.etag(), {Workshop::STATE_SCHEDULED}, "x", kNow),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  Workshop bigger = w;
+  bigger.set_capacity(4);
+  bigger.set_etag("e2");
+  QPV_ASSERT_OK_AND_ASSIGN(Workshop after, store_->ReplaceWorkshop("59", "w1", bigger, w.etag(),
+                                                                   {Workshop::STATE_SCHEDULED}, "x", kNow));
+  EXPECT_EQ(after.capacity(), 4);
+  EXPECT_EQ(after.registered_count(), 4);
+  EXPECT_EQ(after.waitlisted_count(), 1);
+  QPV_ASSERT_OK_AND_ASSIGN(auto regs, store_->ListRegistrations("59", "w1", 0, 10));
+  EXPECT_EQ(regs[3].item.state(), Registration::STATE_REGISTERED);
+  EXPECT_EQ(regs[4].item.state(), Registration::STATE_WAITLISTED);
+}
+
+TEST_P(StoreTest, Attendance) {
+  Scheduled(1);
+  ASSERT_THAT(Register(1), IsOk());
+  ASSERT_THAT(Register(2), IsOk());  // waitlisted
+  EXPECT_THAT(store_->RecordAttendance("59", "w1", "r1", true, /*scheduled_ok=*/false, kNow),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  QPV_ASSERT_OK_AND_ASSIGN(Registration r,
+                           store_->RecordAttendance("59", "w1", "r1", true, true, kNow));
+  EXPECT_EQ(r.state(), Registration::STATE_ATTENDED);
+  QPV_ASSERT_OK_AND_ASSIGN(Workshop w, store_->GetWorkshop("59", "w1"));
+  EXPECT_EQ(w.attended_count(), 1);
+  EXPECT_EQ(w.registered_count(), 1);
+  // Correctable.
+  QPV_ASSERT_OK_AND_ASSIGN(r, store_->RecordAttendance("59", "w1", "r1", false, true, kNow));
+  EXPECT_EQ(r.state(), Registration::STATE_ABSENT);
+  QPV_ASSERT_OK_AND_ASSIGN(w, store_->GetWorkshop("59", "w1"));
+  EXPECT_EQ(w.attended_count(), 0);
+  EXPECT_THAT(store_->RecordAttendance("59", "w1", "r2", true, true, kNow),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+}
+
+TEST_P(StoreTest, ContributionsAndVotes) {
+  ASSERT_THAT(store_->CreateWorkshop("59", "w0", MakeWorkshop("59", "w0", 5, Workshop::STATE_DRAFT), ""),
+              IsOk());
+  EXPECT_THAT(store_->CreateContribution("59", "w0", "c1", MakeContribution("59", "w0", "c1"), ""),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(store_->CreateContribution("59", "zz", "c1", MakeContribution("59", "zz", "c1"), ""),
+              StatusIs(absl::StatusCode::kNotFound));
+  Scheduled(1);
+  ASSERT_THAT(Register(1), IsOk());
+  ASSERT_THAT(Register(2), IsOk());  // waitlisted: no vote
+  QPV_ASSERT_OK_AND_ASSIGN(Contribution c, store_->CreateContribution(
+                                               "59", "w1", "c1", MakeContribution("59", "w1", "c1"), "cr"));
+  EXPECT_EQ(c.vote_count(), 0);
+  QPV_ASSERT_OK_AND_ASSIGN(Contribution same, store_->CreateContribution(
+                                                  "59", "w1", "c2", MakeContribution("59", "w1", "c2"), "cr"));
+  EXPECT_EQ(same.name(), c.name());
+
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0}, dup{0};
+  for (int i = 0; i < 10; ++i) {
+    threads.emplace_back([&] {
+      auto v = store_->VoteContribution("59", "w1", "c1", Person(1));
+      if (v.ok()) ++ok;
+      if (v.status().code() == absl::StatusCode::kAlreadyExists) ++dup;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 1);
+  EXPECT_EQ(dup.load(), 9);
+  EXPECT_THAT(store_->VoteContribution("59", "w1", "c1", Person(2)),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(store_->VoteContribution("59", "w1", "c1", Person(3)),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(store_->VoteContribution("59", "w1", "c9", Person(1)),
+              StatusIs(absl::StatusCode::kNotFound));
+  QPV_ASSERT_OK_AND_ASSIGN(c, store_->GetContribution("59", "w1", "c1"));
+  EXPECT_EQ(c.vote_count(), 1);
+
+  Contribution next = c;
+  next.set_title("Parrainage renforcé");
+  next.set_etag("c1");
+  EXPECT_THAT(store_->ReplaceContribution("59", "w1", "c1", next, "stale"),
+              StatusIs(absl::StatusCode::kAborted));
+  QPV_ASSERT_OK_AND_ASSIGN(Contribution updated,
+                           store_->ReplaceContribution("59", "w1", "c1", next, "c0"));
+  EXPECT_EQ(updated.title(), "Parrainage renforcé");
+  EXPECT_EQ(updated.vote_count(), 1);
+  QPV_ASSERT_OK_AND_ASSIGN(auto listed, store_->ListContributions("59", "w1", 0, 10));
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].item.etag(), "c1");
+}
+
+TEST_P(StoreTest, KnowsEveryPrefecture) {
+  ASSERT_THAT(store_->CreateWorkshop("62", "a", MakeWorkshop("62", "a", 5), ""), IsOk());
+  ASSERT_THAT(store_->CreateWorkshop("59", "b", MakeWorkshop("59", "b", 5), ""), IsOk());
+  ASSERT_THAT(store_->CreateWorkshop("2A", "c", MakeWorkshop("2A", "c", 5), ""), IsOk());
+  QPV_ASSERT_OK_AND_ASSIGN(auto prefectures, store_->ListPrefectures());
+  EXPECT_THAT(prefectures, ElementsAre("2A", "59", "62"));
+  QPV_ASSERT_OK_AND_ASSIGN(auto in62, store_->ListWorkshops("62", 0, 10));
+  ASSERT_EQ(in62.size(), 1u);
+  EXPECT_EQ(in62[0].item.name(), "prefectures/62/workshops/a");
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, StoreTest, ::testing::Values(Kind::kMemory, Kind::kRedis),
+                         [](const ::testing::TestParamInfo<Kind>& info) {
+                           return info.param == Kind::kMemory ? "Memory" : "Redis";
+                         });
+
+TEST(RedisStore, UnreadableBytesAreDataLoss) {
+  qpv::testing::SharedRedisServer().Flush();
+  redis::Options options;
+  options.url = qpv::testing::SharedRedisServer().url();
+  auto client = redis::RedisClient::Create(options);
+  ASSERT_THAT(client, IsOk());
+  RedisWorkshopStore store(client->get());
+  ASSERT_THAT((*client)->Command({"HSET", "ws:{59}:w:bad", "pb", "\xff\xff\xff", "state", "1"}),
+              IsOk());
+  EXPECT_THAT(store.GetWorkshop("59", "bad"), StatusIs(absl::StatusCode::kDataLoss));
+}
+
+}  // namespace
+}  // namespace qpv::workshop
