@@ -3,7 +3,6 @@
 #include "absl/strings/match.h"
 #include "absl/time/clock.h"
 #include "common/logging/log.h"
-#include "common/server/parse_errors.h"
 #include "grpcpp/server_context.h"
 
 namespace qpv::metrics {
@@ -69,20 +68,12 @@ class CallInterceptor : public grpc::experimental::Interceptor {
     quiet_ = absl::StartsWith(method_, "/grpc.health.") ||
              absl::StartsWith(method_, "/grpc.reflection.");
     metrics_->in_flight().Increment();
-    server::ResetParseError();
   }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
             grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
-      grpc::Status status = methods->GetSendStatus();
-      // A request protobuf could not parse (invalid UTF-8) is the caller's
-      // fault: say which field instead of a bare INTERNAL.
-      const grpc::Status rewritten = server::RewriteParseFailure(method_, status);
-      if (rewritten.error_code() != status.error_code()) {
-        methods->ModifySendStatus(rewritten);
-        status = rewritten;
-      }
+      const grpc::Status status = methods->GetSendStatus();
       code_ = status.error_code();
       message_ = status.error_message();
       sent_status_ = true;

@@ -11,7 +11,6 @@
 #include "absl/synchronization/notification.h"
 #include "common/logging/log.h"
 #include "common/metrics/grpc_metrics.h"
-#include "common/server/parse_errors.h"
 #include "common/validation/validation.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -89,7 +88,6 @@ int Serve(ServerEnv& env, const std::vector<grpc::Service*>& services,
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  InstallParseErrorCapture();
   auto registry = std::make_shared<prometheus::Registry>();
   metrics::CallMetrics call_metrics(registry);
   std::unique_ptr<prometheus::Exposer> exposer;

@@ -18,6 +18,8 @@
 #include "services/stakeholder/redis_stakeholder_store.h"
 #include "services/stakeholder/stakeholder_logic.h"
 #include "services/stakeholder/stakeholder_service.h"
+
+#include "qpv/stakeholder/v1/stakeholder_service.grpc.pb.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/status_matchers.h"
 
@@ -226,12 +228,12 @@ TEST_F(ServiceTest, BadOrganizationNamesEveryField) {
   EXPECT_THAT(BadFields(status), UnorderedElementsAre("parent", "organization.display_name",
                                                       "organization.category"));
 
-  // Invalid UTF-8 cannot cross gRPC (proto3 strings fail to parse, and gRPC
-  // 1.51 answers INTERNAL before the handler runs): no crash, nothing
-  // written. The logic checks it anyway, for in-process callers.
+  // Invalid UTF-8 over the wire: the edge decodes the request itself and
+  // names the field. The logic checks it too, for in-process callers.
   Organization bad_utf8 = MakeOrg("Bad \xc3\x28 UTF-8");
   status = CreateOrg(bad_utf8, &out);
-  EXPECT_FALSE(status.ok());
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(BadFields(status), UnorderedElementsAre("organization.display_name"));
   v1::CreateOrganizationRequest direct;
   direct.set_parent("prefectures/59");
   *direct.mutable_organization() = bad_utf8;

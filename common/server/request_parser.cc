@@ -1,0 +1,55 @@
+#include "common/server/request_parser.h"
+
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "common/status/status.h"
+#include "common/validation/validation.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/unknown_field_set.h"
+
+namespace qpv::server {
+namespace {
+
+using google::protobuf::Descriptor;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::UnknownField;
+using google::protobuf::UnknownFieldSet;
+
+// Walks `data` (a message of type `desc`) at the wire level, recording a
+// violation for every string field with invalid UTF-8. False if `data` is
+// not a well-formed message.
+bool FindBadStrings(const std::string& data, const Descriptor* desc, const std::string& path,
+                    FieldViolations& v, int depth) {
+  UnknownFieldSet set;
+  if (depth > 32 || !set.ParseFromString(data)) return false;
+  std::map<int, int> seen;
+  for (int i = 0; i < set.field_count(); ++i) {
+    const UnknownField& f = set.field(i);
+    const int index = seen[f.number()]++;
+    const FieldDescriptor* fd = desc->FindFieldByNumber(f.number());
+    if (fd == nullptr || f.type() != UnknownField::TYPE_LENGTH_DELIMITED) continue;
+    std::string field_path = path + fd->name();
+    if (fd->is_repeated() && !fd->is_map()) absl::StrAppend(&field_path, "[", index, "]");
+    if (fd->type() == FieldDescriptor::TYPE_STRING) {
+      if (!validation::IsValidUtf8(f.length_delimited())) v.Add(field_path, "must be valid UTF-8");
+    } else if (fd->type() == FieldDescriptor::TYPE_MESSAGE) {
+      if (!FindBadStrings(f.length_delimited(), fd->message_type(), field_path + ".", v,
+                          depth + 1)) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::Status ParseRequest(const std::string& bytes, google::protobuf::Message* msg) {
+  if (msg->ParseFromString(bytes)) return absl::OkStatus();
+  FieldViolations v;
+  if (FindBadStrings(bytes, msg->GetDescriptor(), "", v, 0) && !v.empty()) return v.ToStatus();
+  return InvalidField("request", "is not a valid encoded message");
+}
+
+}  // namespace qpv::server

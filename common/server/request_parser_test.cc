@@ -1,0 +1,46 @@
+#include "common/server/request_parser.h"
+
+#include "common/status/status.h"
+#include "gtest/gtest.h"
+#include "qpv/stakeholder/v1/stakeholder_service.pb.h"
+#include "tests/support/status_matchers.h"
+
+namespace qpv::server {
+namespace {
+
+using ::qpv::testing::IsOk;
+using ::qpv::testing::StatusIs;
+
+// Wire bytes of a length-delimited field.
+std::string Field(int number, const std::string& payload) {
+  return std::string(1, static_cast<char>((number << 3) | 2)) +
+         static_cast<char>(payload.size()) + payload;
+}
+
+TEST(ParseRequest, NamesEachInvalidUtf8FieldWithItsPath) {
+  // CreateOrganizationRequest{parent: "\xff", organization: {display_name: "ok",
+  //   qpv_codes: ["QN05981M", "\xfe"]}}
+  const std::string org =
+      Field(2, "ok") + Field(4, "QN05981M") + Field(4, std::string("\xfe", 1));
+  const std::string bytes = Field(1, std::string("\xff", 1)) + Field(2, org);
+  qpv::stakeholder::v1::CreateOrganizationRequest req;
+  const absl::Status s = ParseRequest(bytes, &req);
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument));
+  const auto fields = FieldViolationsOf(s);
+  ASSERT_EQ(fields.size(), 2u);
+  EXPECT_EQ(fields[0].first, "parent");
+  EXPECT_EQ(fields[1].first, "organization.qpv_codes[1]");
+}
+
+TEST(ParseRequest, AcceptsGoodBytesAndRejectsGarbage) {
+  qpv::stakeholder::v1::CreateOrganizationRequest req;
+  ASSERT_THAT(ParseRequest(Field(1, "prefectures/59"), &req), IsOk());
+  EXPECT_EQ(req.parent(), "prefectures/59");
+  const absl::Status garbage = ParseRequest("\xff\xff\xff", &req);
+  EXPECT_THAT(garbage, StatusIs(absl::StatusCode::kInvalidArgument));
+  ASSERT_EQ(FieldViolationsOf(garbage).size(), 1u);
+  EXPECT_EQ(FieldViolationsOf(garbage)[0].first, "request");
+}
+
+}  // namespace
+}  // namespace qpv::server

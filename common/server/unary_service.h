@@ -1,0 +1,127 @@
+// The gRPC edge shared by the services: a grpc::Service whose unary methods
+// are registered by name with raw (ByteBuffer) handlers. Each handler decodes
+// the request with ParseRequest (so invalid UTF-8 is INVALID_ARGUMENT naming
+// the field, not a bare INTERNAL), calls a plain function of the service's
+// logic with the call's deadline, logs failures that are ours, and maps the
+// result with ToGrpcStatus. Method names and messages are exactly those of
+// the .proto, so clients, reflection and health see no difference.
+//
+//   class WorkshopServiceImpl : public server::UnaryService {
+//     explicit WorkshopServiceImpl(WorkshopLogic* logic)
+//         : UnaryService("qpv.workshop.v1.WorkshopService", "workshop") {
+//       Add<CreateWorkshopRequest, Workshop>("CreateWorkshop",
+//           [logic](const auto& req, absl::Time deadline) { ... });
+#ifndef QPV_COMMON_SERVER_UNARY_SERVICE_H_
+#define QPV_COMMON_SERVER_UNARY_SERVICE_H_
+
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "google/protobuf/empty.pb.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "common/logging/log.h"
+#include "common/server/request_parser.h"
+#include "common/status/grpc_status.h"
+#include "grpcpp/impl/rpc_service_method.h"
+#include "grpcpp/impl/service_type.h"
+#include "grpcpp/server_context.h"
+#include "grpcpp/support/byte_buffer.h"
+#include "grpcpp/support/method_handler.h"
+
+namespace qpv::server {
+
+// The call's deadline (InfiniteFuture when the client set none).
+inline absl::Time DeadlineOf(const grpc::ServerContext* ctx) {
+  const auto d = ctx->deadline();
+  if (d == std::chrono::system_clock::time_point::max()) return absl::InfiniteFuture();
+  return absl::FromChrono(d);
+}
+
+class UnaryService : public grpc::Service {
+ protected:
+  // `service` is the full proto name; `domain` names the service in errors.
+  UnaryService(std::string service, std::string domain)
+      : service_(std::move(service)), domain_(std::move(domain)) {}
+
+  template <typename Req, typename Resp>
+  using Handler = std::function<absl::StatusOr<Resp>(const Req&, absl::Time deadline)>;
+
+  template <typename Req, typename Resp>
+  void Add(const char* method, Handler<Req, Resp> fn) {
+    names_.push_back(absl::StrCat("/", service_, "/", method));
+    const std::string* name = &names_.back();  // deque: stable addresses
+    auto handler = [this, fn = std::move(fn), name](UnaryService*, grpc::ServerContext* ctx,
+                                                    const grpc::ByteBuffer* in,
+                                                    grpc::ByteBuffer* out) -> grpc::Status {
+      Req req;
+      const absl::Status parsed = ParseRequest(Flatten(*in), &req);
+      if (!parsed.ok()) return ToGrpcStatus(parsed, domain_);
+      absl::StatusOr<Resp> resp = fn(req, DeadlineOf(ctx));
+      if (!resp.ok()) return Fail(*name, resp.status());
+      grpc::Slice slice(resp->SerializeAsString());
+      *out = grpc::ByteBuffer(&slice, 1);
+      return grpc::Status::OK;
+    };
+    AddMethod(new grpc::internal::RpcServiceMethod(
+        name->c_str(), grpc::internal::RpcMethod::NORMAL_RPC,
+        new grpc::internal::RpcMethodHandler<UnaryService, grpc::ByteBuffer, grpc::ByteBuffer>(
+            std::move(handler), this)));
+  }
+
+  // Member-function shortcuts for the logic classes' usual signatures.
+  template <typename Logic, typename Req, typename Resp>
+  void Add(const char* method, Logic* logic,
+           absl::StatusOr<Resp> (Logic::*fn)(const Req&, absl::Time)) {
+    Add<Req, Resp>(method, [logic, fn](const Req& r, absl::Time d) { return (logic->*fn)(r, d); });
+  }
+  template <typename Logic, typename Req, typename Resp>
+  void Add(const char* method, Logic* logic, absl::StatusOr<Resp> (Logic::*fn)(const Req&)) {
+    Add<Req, Resp>(method, [logic, fn](const Req& r, absl::Time) { return (logic->*fn)(r); });
+  }
+  // Methods that return google.protobuf.Empty.
+  template <typename Logic, typename Req>
+  void Add(const char* method, Logic* logic, absl::Status (Logic::*fn)(const Req&)) {
+    Add<Req, google::protobuf::Empty>(
+        method, [logic, fn](const Req& r, absl::Time) -> absl::StatusOr<google::protobuf::Empty> {
+          const absl::Status s = (logic->*fn)(r);
+          if (!s.ok()) return s;
+          return google::protobuf::Empty();
+        });
+  }
+
+ private:
+  static std::string Flatten(const grpc::ByteBuffer& buffer) {
+    std::vector<grpc::Slice> slices;
+    std::string out;
+    if (!buffer.Dump(&slices).ok()) return out;
+    for (const auto& s : slices) out.append(reinterpret_cast<const char*>(s.begin()), s.size());
+    return out;
+  }
+
+  grpc::Status Fail(const std::string& method, const absl::Status& status) const {
+    // Our own failures are logged with their cause; the caller gets a
+    // generic message (ToGrpcStatus hides INTERNAL details).
+    const auto code = status.code();
+    if (code == absl::StatusCode::kInternal || code == absl::StatusCode::kUnknown ||
+        code == absl::StatusCode::kDataLoss) {
+      log::Error("call_failed", {{"method", method},
+                                 {"code", absl::StatusCodeToString(code)},
+                                 {"error", std::string(status.message())}});
+    }
+    return ToGrpcStatus(status, domain_);
+  }
+
+  const std::string service_;
+  const std::string domain_;
+  std::deque<std::string> names_;  // RpcServiceMethod keeps a char*
+};
+
+}  // namespace qpv::server
+
+#endif  // QPV_COMMON_SERVER_UNARY_SERVICE_H_
