@@ -1,0 +1,281 @@
+"""Faults: restarts of each service (SIGTERM and SIGKILL) and of Redis keep
+the data; while Redis is down calls fail fast with UNAVAILABLE and health is
+NOT_SERVING, and the services recover by themselves once it is back; a
+workshop registration while stakeholder is down is UNAVAILABLE; SIGTERM drains
+and exits 0; a bad setting stops the binary at start.
+
+Every test leaves the stack running and healthy for the next one."""
+
+import signal
+import subprocess
+import threading
+import time
+import unittest
+
+import grpc
+
+from harness import (C, Code, NOT_SERVING, SERVING, SS, STAKEHOLDER, StackTestCase, W, WORKSHOP, WS,
+                     create_org, create_person, create_workshop, describe, free_port, list_all,
+                     register, rid, schedule)
+from qpv.workshop.v1 import workshop_service_pb2_grpc  # noqa: E402  (on the path set by harness)
+
+FAST = 2.0       # seconds: a call while Redis is down must fail within this
+RECOVER = 10.0   # seconds: recovery once Redis is back, without restart
+
+
+def wire(msg):
+    return msg.SerializeToString(deterministic=True)
+
+
+class Faults(StackTestCase):
+    label = "faults"
+
+    @classmethod
+    def setUpData(cls):
+        st = cls.stack
+        cls.org = create_org(st, "59", "Conseil citoyen Alma", C.ACTOR_CATEGORY_CITIZEN_COUNCIL, ["QN05981M"])
+
+    def setUp(self):
+        # A test that fails half-way must not leave the next one without a stack.
+        st = self.stack
+        if not st.redis.running():
+            st.start_redis()
+        for n in (STAKEHOLDER, WORKSHOP):
+            if not st.services[n].running():
+                st.start_service(n)
+        for n in (STAKEHOLDER, WORKSHOP):
+            st.wait_health(n, timeout=RECOVER)
+
+    def make_data(self, label):
+        st = self.stack
+        person = create_person(st, self.org.name, "Karim", label)
+        w = schedule(st, create_workshop(st, "59", "Atelier %s" % label, [C.THEME_SAFETY_PREVENTION], capacity=5))
+        reg = register(st, w.name, person.name)
+        c = self.ws.CreateContribution(WS.CreateContributionRequest(
+            parent=w.name, request_id=rid(), contribution=W.Contribution(
+                title="Contribution %s" % label, kind=W.Contribution.KIND_ACTION, reproducible=True,
+                themes=[C.THEME_SAFETY_PREVENTION], organization=self.org.name)))
+        c = self.ws.VoteContribution(WS.VoteContributionRequest(name=c.name, person=person.name))
+        return dict(person=person.name, workshop=w.name, registration=reg.name, contribution=c.name)
+
+    def read_data(self, d):
+        regs, _ = list_all(self.ws.ListRegistrations, WS.ListRegistrationsRequest(parent=d["workshop"]), "registrations")
+        return [
+            wire(self.sh.GetOrganization(SS.GetOrganizationRequest(name=self.org.name))),
+            wire(self.sh.GetPerson(SS.GetPersonRequest(name=d["person"]))),
+            wire(self.ws.GetWorkshop(WS.GetWorkshopRequest(name=d["workshop"]))),
+            [wire(r) for r in regs],
+            wire(self.ws.GetContribution(WS.GetContributionRequest(name=d["contribution"]))),
+        ]
+
+    def timed_stop(self, name, sig):
+        t0 = time.monotonic()
+        code = self.stack.stop_service(name, sig, timeout=10)
+        return code, time.monotonic() - t0
+
+    # -- restarts ---------------------------------------------------------------------
+
+    def _restart_keeps_data(self, name, sig):
+        d = self.make_data("%s-%s" % (name, sig.name))
+        before = self.read_data(d)
+        code, took = self.timed_stop(name, sig)
+        if sig == signal.SIGTERM:
+            self.assertEqual(code, 0, "%s exit code after SIGTERM" % name)
+            self.assertLess(took, 4.0, "%s took %.1fs to stop when idle" % (name, took))
+        else:
+            self.assertEqual(code, -signal.SIGKILL)
+        self.stack.start_service(name)
+        self.assertEqual(self.read_data(d), before, "data changed across a %s restart of %s" % (sig.name, name))
+        # And it still works for new writes.
+        self.make_data("%s-%s-after" % (name, sig.name))
+
+    def test_01_stakeholder_sigterm_restart_keeps_data(self):
+        self._restart_keeps_data(STAKEHOLDER, signal.SIGTERM)
+
+    def test_02_stakeholder_sigkill_restart_keeps_data(self):
+        self._restart_keeps_data(STAKEHOLDER, signal.SIGKILL)
+
+    def test_03_workshop_sigterm_restart_keeps_data(self):
+        self._restart_keeps_data(WORKSHOP, signal.SIGTERM)
+
+    def test_04_workshop_sigkill_restart_keeps_data(self):
+        self._restart_keeps_data(WORKSHOP, signal.SIGKILL)
+
+    def test_05_redis_restart_keeps_data(self):
+        d = self.make_data("redis-restart")
+        before = self.read_data(d)
+        pids = {n: self.stack.services[n].pid for n in (STAKEHOLDER, WORKSHOP)}
+        self.assertEqual(self.stack.stop_redis(signal.SIGTERM), 0)
+        self.stack.start_redis()
+        for n in (STAKEHOLDER, WORKSHOP):
+            self.stack.wait_health(n, timeout=RECOVER)
+        self._eventually(lambda: self.read_data(d), "reading after the Redis restart")
+        self.assertEqual(self.read_data(d), before, "data lost across a Redis restart (AOF)")
+        self.assertEqual({n: self.stack.services[n].pid for n in pids}, pids, "a service restarted")
+
+    # -- Redis down -------------------------------------------------------------------
+
+    def _eventually(self, fn, what, timeout=RECOVER):
+        deadline = time.monotonic() + timeout
+        last = None
+        while time.monotonic() < deadline:
+            try:
+                return fn()
+            except grpc.RpcError as e:
+                last = e
+                time.sleep(0.2)
+        self.fail("%s still failing after %.0fs: %s" % (what, timeout, describe(last) if last else "?"))
+
+    def test_06_redis_down_fails_fast_then_recovers(self):
+        d = self.make_data("redis-down")
+        before = self.read_data(d)
+        pids = {n: self.stack.services[n].pid for n in (STAKEHOLDER, WORKSHOP)}
+        self.stack.stop_redis(signal.SIGTERM)
+        try:
+            for n in (STAKEHOLDER, WORKSHOP):
+                self.stack.wait_health(n, want=NOT_SERVING, timeout=5.0)
+            calls = [
+                ("GetOrganization", lambda: self.sh.GetOrganization(SS.GetOrganizationRequest(name=self.org.name))),
+                ("CreateOrganization", lambda: create_org(self.stack, "59", "Pendant la panne", C.ACTOR_CATEGORY_OTHER)),
+                ("ListPersons", lambda: self.sh.ListPersons(SS.ListPersonsRequest(parent="prefectures/59"))),
+                ("GetWorkshop", lambda: self.ws.GetWorkshop(WS.GetWorkshopRequest(name=d["workshop"]))),
+                ("CreateWorkshop", lambda: create_workshop(self.stack, "59", "Pendant la panne", [C.THEME_OTHER])),
+                ("ListWorkshops", lambda: self.ws.ListWorkshops(WS.ListWorkshopsRequest(parent="prefectures/-"))),
+                ("VoteContribution", lambda: self.ws.VoteContribution(WS.VoteContributionRequest(
+                    name=d["contribution"], person=d["person"]))),
+            ]
+            for label, call in calls:
+                with self.subTest(call=label):
+                    t0 = time.monotonic()
+                    err = self.assertRpcError(Code.UNAVAILABLE, call, msg=label + " while Redis is down")
+                    took = time.monotonic() - t0
+                    self.assertLess(took, FAST, "%s took %.2fs to fail" % (label, took))
+                    self.assertNotIn("hiredis", (err.details() or "").lower(), "internal detail leaked")
+        finally:
+            self.stack.start_redis()
+        for n in (STAKEHOLDER, WORKSHOP):
+            self.stack.wait_health(n, timeout=RECOVER)
+        self._eventually(lambda: create_org(self.stack, "59", "Après la panne", C.ACTOR_CATEGORY_OTHER),
+                         "stakeholder writes after Redis came back")
+        self._eventually(lambda: create_workshop(self.stack, "59", "Après la panne", [C.THEME_OTHER]),
+                         "workshop writes after Redis came back")
+        self.assertEqual(self.read_data(d), before)
+        self.assertEqual({n: self.stack.services[n].pid for n in pids}, pids,
+                         "recovery must not need a restart")
+
+    # -- stakeholder down -------------------------------------------------------------
+
+    def test_07_registration_while_stakeholder_down(self):
+        st = self.stack
+        person = create_person(st, self.org.name, "Nadia", "Dependency")
+        w = schedule(st, create_workshop(st, "59", "Atelier sans stakeholder", [C.THEME_HEALTH], capacity=5))
+        self.stack.stop_service(STAKEHOLDER, signal.SIGTERM)
+        try:
+            t0 = time.monotonic()
+            self.assertRpcError(Code.UNAVAILABLE, register, st, w.name, person.name,
+                                msg="RegisterParticipant while stakeholder is down")
+            self.assertLess(time.monotonic() - t0, 5.0, "RegisterParticipant hung while stakeholder was down")
+            # The workshop service itself keeps working.
+            got = self.ws.GetWorkshop(WS.GetWorkshopRequest(name=w.name))
+            self.assertEqual((got.registered_count, got.waitlisted_count), (0, 0))
+            self.assertEqual(self.stack.health(WORKSHOP), SERVING)
+        finally:
+            self.stack.start_service(STAKEHOLDER)
+        reg = self._eventually(lambda: register(st, w.name, person.name),
+                               "RegisterParticipant after stakeholder came back")
+        self.assertEqual(reg.state, W.Registration.STATE_REGISTERED)
+        self.assertEqual(self.ws.GetWorkshop(WS.GetWorkshopRequest(name=w.name)).registered_count, 1)
+
+    # -- drain --------------------------------------------------------------------------
+
+    def test_08_sigterm_drains_under_load(self):
+        d = self.make_data("drain")
+        stop = threading.Event()
+        outcomes = []
+        lock = threading.Lock()
+
+        def client(k):
+            # Its own channel, so the harness' channel handling plays no part.
+            ch = grpc.insecure_channel(self.stack.addr[WORKSHOP])
+            stub = workshop_service_pb2_grpc.WorkshopServiceStub(ch)
+            n = 0
+            try:
+                while not stop.is_set():
+                    n += 1
+                    title = "Sous charge %d-%d" % (k, n)
+                    for method, call in (
+                            ("ListContributions", lambda: stub.ListContributions(
+                                WS.ListContributionsRequest(parent=d["workshop"]), timeout=10)),
+                            ("CreateContribution", lambda: stub.CreateContribution(WS.CreateContributionRequest(
+                                parent=d["workshop"], request_id=rid(), contribution=W.Contribution(
+                                    title=title, kind=W.Contribution.KIND_IDEA)), timeout=10))):
+                        try:
+                            call()
+                            code = Code.OK
+                        except grpc.RpcError as e:
+                            code = e.code()
+                        with lock:
+                            outcomes.append((method, title, code))
+                        if code != Code.OK:
+                            return
+            finally:
+                ch.close()
+
+        threads = [threading.Thread(target=client, args=(k,)) for k in range(6)]
+        for t in threads:
+            t.start()
+        try:
+            time.sleep(0.5)
+            with lock:
+                ok_before = sum(1 for o in outcomes if o[2] == Code.OK)
+            self.assertGreater(ok_before, 0, "no call succeeded before SIGTERM")
+            code, took = self.timed_stop(WORKSHOP, signal.SIGTERM)
+        finally:
+            stop.set()
+            for t in threads:
+                t.join(20)
+        self.assertEqual(code, 0, "exit code after SIGTERM under load")
+        self.assertLess(took, 7.0, "took %.1fs to drain (QPV_DRAIN_TIMEOUT=5s)" % took)
+        self.stack.start_service(WORKSHOP)
+        contribs, _ = list_all(self.ws.ListContributions, WS.ListContributionsRequest(parent=d["workshop"]),
+                               "contributions")
+        stored = {c.title for c in contribs}
+        # Every contribution the clients were told about is stored.
+        told = [t for m, t, c in outcomes if m == "CreateContribution" and c == Code.OK]
+        self.assertFalse(set(told) - stored, "acknowledged creates lost")
+        unexpected = ["%s %s (stored: %s)" % (m, c.name, t in stored if m == "CreateContribution" else "-")
+                      for m, t, c in outcomes if c not in (Code.OK, Code.UNAVAILABLE)]
+        self.assertFalse(unexpected, "calls racing the SIGTERM must end OK (drained) or UNAVAILABLE "
+                                     "(refused, retryable); got %s" % unexpected)
+
+    # -- configuration ------------------------------------------------------------------
+
+    def test_09_bad_setting_stops_at_start(self):
+        cases = [
+            (WORKSHOP, "QPV_LISTEN", "nowhere"),
+            (STAKEHOLDER, "QPV_REDIS_URL", "http://127.0.0.1:6379"),
+            (STAKEHOLDER, "QPV_DRAIN_TIMEOUT", "soon"),
+            (WORKSHOP, "QPV_PREFECTURES", "59,ZZ"),
+            (WORKSHOP, "QPV_METRICS_LISTEN", "nowhere"),
+        ]
+        for service, var, value in cases:
+            with self.subTest(var=var, value=value):
+                env = self.stack.service_env(service)
+                env["QPV_LISTEN"] = "127.0.0.1:%d" % free_port()
+                env[var] = value
+                t0 = time.monotonic()
+                try:
+                    r = subprocess.run([self.stack.binaries[service]], env=env, cwd=self.stack.dir,
+                                       stdin=subprocess.DEVNULL, capture_output=True, timeout=10)
+                except subprocess.TimeoutExpired:
+                    self.fail("%s kept running with %s=%r" % (service, var, value))
+                out = (r.stderr + r.stdout).decode("utf-8", "replace")
+                self.assertNotEqual(r.returncode, 0, "%s accepted %s=%r" % (service, var, value))
+                self.assertLess(time.monotonic() - t0, 5.0)
+                self.assertIn(var, out, "the message should name the setting: %r" % out)
+                lines = [ln for ln in out.splitlines() if ln.strip()]
+                self.assertLessEqual(len(lines), 2, "one clear line expected: %r" % out)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
