@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -11,6 +12,7 @@
 #include "absl/synchronization/notification.h"
 #include "common/logging/log.h"
 #include "common/metrics/grpc_metrics.h"
+#include "common/server/drain.h"
 #include "common/validation/validation.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -160,10 +162,15 @@ int Serve(ServerEnv& env, const std::vector<grpc::Service*>& services,
   log::Info("draining", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"},
                          {"timeout_ms", static_cast<int64_t>(
                                             absl::ToInt64Milliseconds(env.drain_timeout))}});
-  // Stops accepting calls, lets in-flight ones finish until the deadline,
-  // then cancels what is left.
-  server->Shutdown(std::chrono::system_clock::now() +
-                   absl::ToChronoMilliseconds(env.drain_timeout));
+  // New calls are refused with UNAVAILABLE from now on; the ones in a
+  // handler finish. Once quiet, gRPC's own shutdown has nothing left to cut
+  // off; what still runs at the deadline is cancelled.
+  const absl::Time deadline = absl::Now() + env.drain_timeout;
+  Drain::Get().Start();
+  const bool idle = Drain::Get().WaitIdle(
+      deadline, std::min(absl::Milliseconds(200), env.drain_timeout));
+  if (!idle) log::Warn("drain_timeout", {{"detail", "cancelling calls still running"}});
+  server->Shutdown(absl::ToChronoTime(std::max(deadline, absl::Now())));
   server->Wait();
   stop_health.Notify();
   health_thread.join();

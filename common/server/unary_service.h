@@ -26,8 +26,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/logging/log.h"
+#include "common/server/drain.h"
 #include "common/server/request_parser.h"
 #include "common/status/grpc_status.h"
+#include "common/status/status.h"
 #include "grpcpp/impl/rpc_service_method.h"
 #include "grpcpp/impl/service_type.h"
 #include "grpcpp/server_context.h"
@@ -59,10 +61,17 @@ class UnaryService : public grpc::Service {
     auto handler = [this, fn = std::move(fn), name](UnaryService*, grpc::ServerContext* ctx,
                                                     const grpc::ByteBuffer* in,
                                                     grpc::ByteBuffer* out) -> grpc::Status {
+      Drain& drain = Drain::Get();
+      if (!drain.Enter()) {
+        return ToGrpcStatus(
+            WithReason(absl::UnavailableError("the server is shutting down; retry"),
+                       "SERVER_DRAINING"),
+            domain_);
+      }
       Req req;
       const absl::Status parsed = ParseRequest(Flatten(*in), &req);
-      if (!parsed.ok()) return ToGrpcStatus(parsed, domain_);
-      absl::StatusOr<Resp> resp = fn(req, DeadlineOf(ctx));
+      absl::StatusOr<Resp> resp = parsed.ok() ? fn(req, DeadlineOf(ctx)) : parsed;
+      drain.Exit();
       if (!resp.ok()) return Fail(*name, resp.status());
       grpc::Slice slice(resp->SerializeAsString());
       *out = grpc::ByteBuffer(&slice, 1);

@@ -161,6 +161,15 @@ absl::StatusOr<Registration> MemoryWorkshopStore::RegisterParticipant(
   RegRec& r = rec.regs[std::string(registration_id)];
   r.seq = ++p.seq;
   r.reg = registration;
+  // As in Redis: create_time strictly increasing per workshop, in queue order.
+  absl::Time created = FromProto(registration.create_time());
+  if (created <= rec.last_registration_time) {
+    created = rec.last_registration_time + absl::Microseconds(1);
+  }
+  created = absl::FromUnixMicros(absl::ToUnixMicros(created));
+  rec.last_registration_time = created;
+  *r.reg.mutable_create_time() = ToProto(created);
+  *r.reg.mutable_update_time() = ToProto(created);
   if (w.registered_count() < w.capacity()) {
     r.reg.set_state(Registration::STATE_REGISTERED);
     w.set_registered_count(w.registered_count() + 1);

@@ -88,6 +88,7 @@ class MemoryWorkshopStore : public WorkshopStore {
     std::map<std::string, std::string> by_person;  // person -> registration id
     std::map<std::string, ContribRec> contribs;
     std::map<int64_t, std::string> contrib_order;
+    absl::Time last_registration_time = absl::InfinitePast();
   };
   struct Prefecture {
     int64_t seq = 0;

@@ -127,6 +127,16 @@ if redis.call('EXISTS', KEYS[2]) == 1 then
   return redis.error_reply('QPV_ALREADY_EXISTS registration already exists')
 end
 local seq = redis.call('INCR', KEYS[7])
+-- create_time is taken here, strictly increasing per workshop, so the queue
+-- order and the registrations' create_time never disagree. Kept as strings:
+-- microseconds do not survive Lua's number formatting.
+local last = redis.call('HGET', KEYS[1], 'lastct')
+if last and (#last > #ARGV[5] or (#last == #ARGV[5] and last >= ARGV[5])) then
+  redis.call('HINCRBY', KEYS[1], 'lastct', 1)
+else
+  redis.call('HSET', KEYS[1], 'lastct', ARGV[5])
+end
+local ct = redis.call('HGET', KEYS[1], 'lastct')
 local state = '1'
 if tonumber(w[3]) < tonumber(w[2]) then
   redis.call('HINCRBY', KEYS[1], 'registered', 1)
@@ -135,7 +145,7 @@ else
   redis.call('HINCRBY', KEYS[1], 'waitlisted', 1)
   redis.call('ZADD', KEYS[4], seq, ARGV[2])
 end
-redis.call('HSET', KEYS[2], 'pb', ARGV[3], 'state', state, 'ut', ARGV[5], 'seq', seq,
+redis.call('HSET', KEYS[2], 'pb', ARGV[3], 'state', state, 'ct', ct, 'ut', ct, 'seq', seq,
            'person', ARGV[4])
 redis.call('ZADD', KEYS[3], seq, ARGV[2])
 redis.call('HSET', KEYS[5], ARGV[4], ARGV[2])
@@ -313,6 +323,7 @@ absl::StatusOr<Registration> RegistrationFromHash(const Hash& h) {
   auto pb = h.find("pb");
   if (pb == h.end() || !r.ParseFromString(pb->second)) return DataLoss("registration");
   r.set_state(static_cast<Registration::State>(Int(h, "state")));
+  if (h.count("ct")) *r.mutable_create_time() = ToProto(absl::FromUnixMicros(Int(h, "ct")));
   if (h.count("ut")) *r.mutable_update_time() = ToProto(absl::FromUnixMicros(Int(h, "ut")));
   return r;
 }

@@ -199,10 +199,15 @@ TEST_P(StoreTest, Capacity40With100ConcurrentRegistrations) {
   }
   EXPECT_EQ(registered, 40);
   EXPECT_EQ(waitlisted, 60);
-  // The first 40 in creation order hold the seats.
+  // The first 40 in creation order hold the seats, and create_time agrees
+  // with that order even though all 100 were stamped at the same instant.
   for (size_t i = 0; i < regs.size(); ++i) {
     EXPECT_EQ(regs[i].item.state(),
               i < 40 ? Registration::STATE_REGISTERED : Registration::STATE_WAITLISTED);
+    if (i > 0) {
+      EXPECT_LT(FromProto(regs[i - 1].item.create_time()), FromProto(regs[i].item.create_time()))
+          << i;
+    }
   }
 }
 
