@@ -332,6 +332,7 @@ class Stack:
         self.redis_url = "unix://" + self.redis_socket
         self.ports = {STAKEHOLDER: free_port(), WORKSHOP: free_port()}
         self.addr = {k: "127.0.0.1:%d" % v for k, v in self.ports.items()}
+        self.metrics_addr = {k: "127.0.0.1:%d" % free_port() for k in self.ports}
         self.redis = _Process(
             "redis",
             ["redis-server", "--port", "0", "--unixsocket", self.redis_socket,
@@ -351,7 +352,7 @@ class Stack:
         env = {k: v for k, v in os.environ.items() if not k.startswith("QPV_")}
         env.update({
             "QPV_LISTEN": self.addr[name],
-            "QPV_METRICS_LISTEN": "off",
+            "QPV_METRICS_LISTEN": self.metrics_addr[name],
             "QPV_REDIS_URL": self.redis_url,
             "QPV_PREFECTURES": PREFECTURES,
             "QPV_DRAIN_TIMEOUT": "5s",
