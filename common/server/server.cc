@@ -175,6 +175,9 @@ int Serve(ServerEnv& env, const std::vector<grpc::Service*>& services,
   stop_health.Notify();
   health_thread.join();
   log::Info("stopped");
+  // The process exits next: stopping civetweb cleanly (the metrics endpoint)
+  // would add about 1.5 s to every shutdown for nothing.
+  (void)exposer.release();
   return 0;
 }
 

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
 #include "google/rpc/error_details.pb.h"
 
 namespace qpv {
@@ -13,6 +14,13 @@ constexpr char kReasonUrl[] = "type.googleapis.com/qpv.Reason";
 
 void FieldViolations::Add(std::string field, std::string description) {
   violations_.emplace_back(std::move(field), std::move(description));
+}
+
+void FieldViolations::Merge(const absl::Status& status, absl::string_view fallback_field) {
+  if (status.ok()) return;
+  auto list = FieldViolationsOf(status);
+  if (list.empty()) Add(std::string(fallback_field), std::string(status.message()));
+  for (auto& [field, description] : list) Add(field, description);
 }
 
 absl::Status FieldViolations::ToStatus() const {
@@ -35,6 +43,15 @@ absl::Status InvalidField(std::string field, std::string description) {
   FieldViolations v;
   v.Add(std::move(field), std::move(description));
   return v.ToStatus();
+}
+
+absl::Status FieldError(absl::StatusCode code, absl::string_view field,
+                        absl::string_view message, absl::string_view reason) {
+  const absl::Status bad = InvalidField(std::string(field), std::string(message));
+  absl::Status out(code, absl::StrCat(field, ": ", message));
+  bad.ForEachPayload(
+      [&](absl::string_view url, const absl::Cord& payload) { out.SetPayload(url, payload); });
+  return WithReason(out, reason);
 }
 
 absl::Status WithReason(absl::Status status, absl::string_view reason) {

@@ -18,6 +18,9 @@ namespace qpv {
 class FieldViolations {
  public:
   void Add(std::string field, std::string description);
+  // Copies the violations of `status` (e.g. a failed ParseResourceName); a
+  // failed status without any is added under `fallback_field`.
+  void Merge(const absl::Status& status, absl::string_view fallback_field);
   bool empty() const { return violations_.empty(); }
   const std::vector<std::pair<std::string, std::string>>& list() const {
     return violations_;
@@ -31,6 +34,11 @@ class FieldViolations {
 
 // INVALID_ARGUMENT naming one field.
 absl::Status InvalidField(std::string field, std::string description);
+
+// `code` (e.g. NOT_FOUND, FAILED_PRECONDITION) with a BadRequest naming the
+// field the caller should look at, and a reason.
+absl::Status FieldError(absl::StatusCode code, absl::string_view field,
+                        absl::string_view message, absl::string_view reason);
 
 // Attaches an ErrorInfo reason (UPPER_SNAKE_CASE) to a status.
 absl::Status WithReason(absl::Status status, absl::string_view reason);

@@ -5,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 
 namespace qpv::validation {
 
@@ -209,6 +210,33 @@ void CheckTimestamp(FieldViolations& v, absl::string_view field,
   } else if (ts.nanos() < 0 || ts.nanos() > 999999999) {
     v.Add(std::string(field), "has invalid nanos");
   }
+}
+
+void CheckRequestId(FieldViolations& v, absl::string_view request_id) {
+  bool ok = request_id.size() <= 128;
+  for (char c : request_id) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) ok = false;
+  }
+  if (!ok) {
+    v.Add("request_id", "must be at most 128 characters of A-Z, a-z, 0-9, - and _ (a UUID is fine)");
+  }
+}
+
+std::set<std::string> UpdatePaths(FieldViolations& v, const google::protobuf::FieldMask& mask,
+                                  const std::set<std::string>& updatable,
+                                  const std::set<std::string>& output_only) {
+  if (mask.paths().empty()) return updatable;
+  std::set<std::string> out;
+  for (const auto& path : mask.paths()) {
+    if (path == "*") return updatable;
+    if (updatable.count(path)) {
+      out.insert(path);
+    } else if (!output_only.count(path)) {
+      v.Add("update_mask", absl::StrCat("unknown or immutable field '", path,
+                                        "'; updatable fields: ", absl::StrJoin(updatable, ", ")));
+    }
+  }
+  return out;
 }
 
 }  // namespace qpv::validation

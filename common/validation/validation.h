@@ -3,12 +3,14 @@
 #ifndef QPV_COMMON_VALIDATION_VALIDATION_H_
 #define QPV_COMMON_VALIDATION_VALIDATION_H_
 
+#include <set>
 #include <string>
 #include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/status/status.h"
+#include "google/protobuf/field_mask.pb.h"
 #include "google/protobuf/repeated_field.h"
 #include "google/protobuf/timestamp.pb.h"
 
@@ -53,6 +55,16 @@ void CheckTimestamp(FieldViolations& v, absl::string_view field,
                     const google::protobuf::Timestamp& ts, bool required);
 
 size_t Utf8Length(absl::string_view s);
+
+// AIP-155 request ids: empty, or at most 128 of [A-Za-z0-9_-] (a UUID fits).
+void CheckRequestId(FieldViolations& v, absl::string_view request_id);
+
+// AIP-134 update masks: the paths to update, all of `updatable` when the
+// mask is empty or "*". Output-only paths are ignored; any other path is a
+// violation on "update_mask".
+std::set<std::string> UpdatePaths(FieldViolations& v, const google::protobuf::FieldMask& mask,
+                                  const std::set<std::string>& updatable,
+                                  const std::set<std::string>& output_only);
 
 }  // namespace qpv::validation
 

@@ -36,34 +36,34 @@ constexpr int kMaxUpdateAttempts = 5;
 // page (filters that match little stay cheap).
 constexpr int kMaxScanPerPage = 10000;
 
-const std::vector<std::string>& OrgFields() {
+// Updatable fields, and the output-only ones an update mask may name (ignored).
+const std::set<std::string>& OrgFields() {
   static const auto* fields =
-      new std::vector<std::string>{"display_name", "category", "qpv_codes", "email"};
+      new std::set<std::string>{"display_name", "category", "qpv_codes", "email"};
   return *fields;
 }
-const std::vector<std::string>& PersonFields() {
-  static const auto* fields = new std::vector<std::string>{
+const std::set<std::string>& OrgOutputOnly() {
+  static const auto* fields =
+      new std::set<std::string>{"name", "create_time", "update_time", "etag"};
+  return *fields;
+}
+const std::set<std::string>& PersonFields() {
+  static const auto* fields = new std::set<std::string>{
       "organization", "given_name", "family_name", "email", "phone", "consent_time"};
   return *fields;
 }
-
-// Copies the violations of `status` (a failed ParseResourceName or similar)
-// into `v`.
-void Merge(FieldViolations& v, const absl::Status& status, absl::string_view fallback_field) {
-  if (status.ok()) return;
-  auto list = FieldViolationsOf(status);
-  if (list.empty()) {
-    v.Add(std::string(fallback_field), std::string(status.message()));
-    return;
-  }
-  for (auto& [field, description] : list) v.Add(field, description);
+const std::set<std::string>& PersonOutputOnly() {
+  static const auto* fields =
+      new std::set<std::string>{"name", "create_time", "update_time", "etag", "erase_time"};
+  return *fields;
 }
+
 
 // The préfecture of "prefectures/{code}", or "" (with a violation).
 std::string ParseParent(FieldViolations& v, absl::string_view field, absl::string_view parent) {
   auto ids = ParseResourceName(field, parent, {"prefectures"});
   if (!ids.ok()) {
-    Merge(v, ids.status(), field);
+    v.Merge(ids.status(), field);
     return "";
   }
   return (*ids)[0];
@@ -74,24 +74,12 @@ std::vector<std::string> ParseName(FieldViolations& v, absl::string_view field,
                                    absl::string_view name, absl::string_view collection) {
   auto ids = ParseResourceName(field, name, {"prefectures", collection});
   if (!ids.ok()) {
-    Merge(v, ids.status(), field);
+    v.Merge(ids.status(), field);
     return {};
   }
   return *ids;
 }
 
-void CheckRequestId(FieldViolations& v, absl::string_view request_id) {
-  if (request_id.size() > kMaxRequestIdLength) {
-    v.Add("request_id", absl::StrCat("must be at most ", kMaxRequestIdLength, " characters"));
-    return;
-  }
-  for (char c : request_id) {
-    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') {
-      v.Add("request_id", "may only contain letters, digits, '-' and '_' (a UUID is fine)");
-      return;
-    }
-  }
-}
 
 bool Blank(absl::string_view s) { return absl::StripAsciiWhitespace(s).empty(); }
 
@@ -159,24 +147,6 @@ void CheckPerson(FieldViolations& v, const Person& person, absl::string_view pre
   }
 }
 
-// Fields named by an update mask (all of `allowed` when empty or "*").
-std::set<std::string> MaskFields(FieldViolations& v, const google::protobuf::FieldMask& mask,
-                                 const std::vector<std::string>& allowed) {
-  std::set<std::string> fields;
-  if (mask.paths().empty() || (mask.paths_size() == 1 && mask.paths(0) == "*")) {
-    fields.insert(allowed.begin(), allowed.end());
-    return fields;
-  }
-  for (const std::string& path : mask.paths()) {
-    if (std::find(allowed.begin(), allowed.end(), path) == allowed.end()) {
-      v.Add("update_mask", absl::StrCat("unknown or read-only field '", path,
-                                        "'; updatable fields: ", absl::StrJoin(allowed, ", ")));
-    } else {
-      fields.insert(path);
-    }
-  }
-  return fields;
-}
 
 absl::Status BadFilter(std::string why) { return InvalidField("filter", std::move(why)); }
 
@@ -295,14 +265,14 @@ absl::StatusOr<Page<T>> ListPage(FieldViolations& v, const std::string& prefectu
                                  ScanFn scan, CompileFn compile,
                                  const std::function<absl::Status(absl::string_view)>& served) {
   auto page_size = pagination::EffectivePageSize(requested_size);
-  Merge(v, page_size.status(), "page_size");
+  v.Merge(page_size.status(), "page_size");
   auto pred = compile(filter_text);
-  Merge(v, pred.status(), "filter");
+  v.Merge(pred.status(), "filter");
   const std::string fingerprint = pagination::RequestFingerprint(parent, filter_text);
   int64_t cursor = 0;
   auto decoded = pagination::DecodePageToken(token, fingerprint);
   if (!decoded.ok()) {
-    Merge(v, decoded.status(), "page_token");
+    v.Merge(decoded.status(), "page_token");
   } else if (!decoded->empty() && (!absl::SimpleAtoi(*decoded, &cursor) || cursor < 0)) {
     v.Add("page_token", "is not a valid page token");
   }
@@ -381,11 +351,11 @@ absl::StatusOr<Organization> StakeholderLogic::CreateOrganization(
   FieldViolations v;
   const std::string prefecture = ParseParent(v, "parent", request.parent());
   if (!prefecture.empty()) QPV_RETURN_IF_ERROR(CheckServed(prefecture));
-  CheckRequestId(v, request.request_id());
+  validation::CheckRequestId(v, request.request_id());
   if (!request.has_organization()) {
     v.Add("organization", "is required");
   } else {
-    CheckOrganization(v, request.organization(), {OrgFields().begin(), OrgFields().end()});
+    CheckOrganization(v, request.organization(), OrgFields());
   }
   QPV_RETURN_IF_ERROR(v.ToStatus());
 
@@ -440,7 +410,8 @@ absl::StatusOr<Organization> StakeholderLogic::UpdateOrganization(
   const Organization& in = request.organization();
   auto ids = ParseName(v, "organization.name", in.name(), "organizations");
   if (!ids.empty()) QPV_RETURN_IF_ERROR(CheckServed(ids[0]));
-  const std::set<std::string> fields = MaskFields(v, request.update_mask(), OrgFields());
+  const std::set<std::string> fields = validation::UpdatePaths(
+      v, request.update_mask(), OrgFields(), OrgOutputOnly());
   CheckOrganization(v, in, fields);
   QPV_RETURN_IF_ERROR(v.ToStatus());
 
@@ -475,13 +446,13 @@ absl::StatusOr<Person> StakeholderLogic::CreatePerson(const v1::CreatePersonRequ
   FieldViolations v;
   const std::string prefecture = ParseParent(v, "parent", request.parent());
   if (!prefecture.empty()) QPV_RETURN_IF_ERROR(CheckServed(prefecture));
-  CheckRequestId(v, request.request_id());
+  validation::CheckRequestId(v, request.request_id());
   const absl::Time now = clock_->Now();
   const Person& in = request.person();
   if (!request.has_person()) {
     v.Add("person", "is required");
   } else {
-    CheckPerson(v, in, prefecture, {PersonFields().begin(), PersonFields().end()}, now);
+    CheckPerson(v, in, prefecture, PersonFields(), now);
     if (Blank(in.given_name()) && Blank(in.family_name())) {
       v.Add("person.family_name", "given_name or family_name is required");
     }
@@ -538,7 +509,8 @@ absl::StatusOr<Person> StakeholderLogic::UpdatePerson(const v1::UpdatePersonRequ
   const Person& in = request.person();
   auto ids = ParseName(v, "person.name", in.name(), "persons");
   if (!ids.empty()) QPV_RETURN_IF_ERROR(CheckServed(ids[0]));
-  const std::set<std::string> fields = MaskFields(v, request.update_mask(), PersonFields());
+  const std::set<std::string> fields = validation::UpdatePaths(
+      v, request.update_mask(), PersonFields(), PersonOutputOnly());
   const absl::Time now = clock_->Now();
   CheckPerson(v, in, ids.empty() ? "" : ids[0], fields, now);
   QPV_RETURN_IF_ERROR(v.ToStatus());

@@ -63,9 +63,6 @@ class StakeholderLogic {
   const std::vector<std::string> prefectures_;
 };
 
-// Longest accepted request_id.
-inline constexpr size_t kMaxRequestIdLength = 128;
-
 // Text shown in ExportPersonData.
 extern const char kProcessingNotice[];
 

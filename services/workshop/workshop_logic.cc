@@ -31,33 +31,8 @@ constexpr int kMaxScan = 5000;
 // ---------------------------------------------------------------------------
 // Field checks.
 
-// Copies the field violations of `status` (from a helper that names one
-// field) into `v`; a status without violations is added under `field`.
-void Merge(FieldViolations& v, const absl::Status& status, absl::string_view field) {
-  if (status.ok()) return;
-  auto list = FieldViolationsOf(status);
-  if (list.empty()) v.Add(std::string(field), std::string(status.message()));
-  for (auto& [f, d] : list) v.Add(f, d);
-}
 
-// `code` with a BadRequest naming `field`, e.g. NOT_FOUND on "person".
-absl::Status FieldError(absl::StatusCode code, absl::string_view field,
-                        absl::string_view message, absl::string_view reason) {
-  absl::Status bad = InvalidField(std::string(field), std::string(message));
-  absl::Status out(code, absl::StrCat(field, ": ", message));
-  bad.ForEachPayload(
-      [&](absl::string_view url, const absl::Cord& payload) { out.SetPayload(url, payload); });
-  return WithReason(out, reason);
-}
 
-void CheckRequestId(FieldViolations& v, absl::string_view id) {
-  if (id.empty()) return;
-  bool ok = id.size() <= 128;
-  for (char c : id) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) ok = false;
-  }
-  if (!ok) v.Add("request_id", "must be at most 128 characters of A-Z, a-z, 0-9, - and _");
-}
 
 template <typename Repeated>
 void CheckThemes(FieldViolations& v, const std::string& field, const Repeated& themes,
@@ -139,7 +114,7 @@ void ValidateContribution(FieldViolations& v, const Contribution& c,
     auto ids = ParseResourceName(prefix + "organization", c.organization(),
                                  {"prefectures", "organizations"});
     if (!ids.ok()) {
-      Merge(v, ids.status(), prefix + "organization");
+      v.Merge(ids.status(), prefix + "organization");
     } else if (!prefecture.empty() && (*ids)[0] != prefecture) {
       v.Add(prefix + "organization",
             absl::StrCat("must be an organization of préfecture ", prefecture));
@@ -147,25 +122,6 @@ void ValidateContribution(FieldViolations& v, const Contribution& c,
   }
 }
 
-// update_mask: the paths among `updatable`; empty or "*" means all of them.
-// Output-only paths are ignored; unknown ones are violations.
-std::set<std::string> MaskPaths(FieldViolations& v, const google::protobuf::FieldMask& mask,
-                                const std::set<std::string>& updatable,
-                                const std::set<std::string>& output_only) {
-  std::set<std::string> out;
-  if (mask.paths().empty()) return updatable;
-  for (const auto& path : mask.paths()) {
-    if (path == "*") return updatable;
-    if (updatable.count(path)) {
-      out.insert(path);
-    } else if (!output_only.count(path)) {
-      v.Add("update_mask", absl::StrCat("unknown or immutable field '", path,
-                                        "'; updatable fields: ",
-                                        absl::StrJoin(updatable, ", ")));
-    }
-  }
-  return out;
-}
 
 const std::set<std::string>& WorkshopUpdatable() {
   static const auto* s = new std::set<std::string>{
@@ -442,18 +398,18 @@ absl::StatusOr<ListParams> ParseList(FieldViolations& v, absl::string_view paren
   ListParams params;
   auto size = pagination::EffectivePageSize(page_size);
   if (size.ok()) params.page_size = *size;
-  Merge(v, size.status(), "page_size");
+  v.Merge(size.status(), "page_size");
   auto compiled = compile(filter_text);
   if (compiled.ok()) *pred = *std::move(compiled);
-  Merge(v, compiled.status(), "filter");
+  v.Merge(compiled.status(), "filter");
   params.fingerprint = pagination::RequestFingerprint(parent, filter_text);
   auto raw = pagination::DecodePageToken(page_token, params.fingerprint);
   if (raw.ok()) {
     auto cursor = DecodeCursor(*raw);
     if (cursor.ok()) params.cursor = *cursor;
-    Merge(v, cursor.status(), "page_token");
+    v.Merge(cursor.status(), "page_token");
   }
-  Merge(v, raw.status(), "page_token");
+  v.Merge(raw.status(), "page_token");
   QPV_RETURN_IF_ERROR(v.ToStatus());
   return params;
 }
@@ -505,8 +461,8 @@ absl::StatusOr<Workshop> WorkshopLogic::CreateWorkshop(const wsv1::CreateWorksho
   std::string prefecture;
   auto parent = ParseResourceName("parent", req.parent(), {"prefectures"});
   if (parent.ok()) prefecture = (*parent)[0];
-  Merge(v, parent.status(), "parent");
-  CheckRequestId(v, req.request_id());
+  v.Merge(parent.status(), "parent");
+  validation::CheckRequestId(v, req.request_id());
   if (!req.has_workshop()) {
     v.Add("workshop", "is required");
   } else {
@@ -541,7 +497,7 @@ absl::StatusOr<wsv1::ListWorkshopsResponse> WorkshopLogic::ListWorkshops(
   std::string prefecture;
   auto parent = ParseResourceNameOrWildcard("parent", req.parent(), {"prefectures"});
   if (parent.ok()) prefecture = (*parent)[0];
-  Merge(v, parent.status(), "parent");
+  v.Merge(parent.status(), "parent");
   Predicate<Workshop> match;
   QPV_ASSIGN_OR_RETURN(ListParams params,
                        ParseList(v, req.parent(), req.page_size(), req.page_token(),
@@ -583,10 +539,10 @@ absl::StatusOr<Workshop> WorkshopLogic::UpdateWorkshop(const wsv1::UpdateWorksho
     auto parsed =
         ParseResourceName("workshop.name", req.workshop().name(), {"prefectures", "workshops"});
     if (parsed.ok()) ids = *parsed;
-    Merge(v, parsed.status(), "workshop.name");
+    v.Merge(parsed.status(), "workshop.name");
   }
   const std::set<std::string> paths =
-      MaskPaths(v, req.update_mask(), WorkshopUpdatable(), WorkshopOutputOnly());
+      validation::UpdatePaths(v, req.update_mask(), WorkshopUpdatable(), WorkshopOutputOnly());
   if (req.has_workshop()) {
     ValidateWorkshop(v, req.workshop(), ids.empty() ? "" : ids[0], "workshop.", &paths);
   }
@@ -699,13 +655,13 @@ absl::StatusOr<Registration> WorkshopLogic::RegisterParticipant(
   std::vector<std::string> ids;
   auto parent = ParseResourceName("parent", req.parent(), {"prefectures", "workshops"});
   if (parent.ok()) ids = *parent;
-  Merge(v, parent.status(), "parent");
+  v.Merge(parent.status(), "parent");
   auto person = ParseResourceName("person", req.person(), {"prefectures", "persons"});
-  Merge(v, person.status(), "person");
+  v.Merge(person.status(), "person");
   if (person.ok() && !ids.empty() && (*person)[0] != ids[0]) {
     v.Add("person", absl::StrCat("must be a person of préfecture ", ids[0]));
   }
-  CheckRequestId(v, req.request_id());
+  validation::CheckRequestId(v, req.request_id());
   QPV_RETURN_IF_ERROR(v.ToStatus());
   QPV_RETURN_IF_ERROR(CheckServed(ids[0]));
 
@@ -747,7 +703,7 @@ absl::StatusOr<wsv1::ListRegistrationsResponse> WorkshopLogic::ListRegistrations
   std::vector<std::string> ids;
   auto parent = ParseResourceName("parent", req.parent(), {"prefectures", "workshops"});
   if (parent.ok()) ids = *parent;
-  Merge(v, parent.status(), "parent");
+  v.Merge(parent.status(), "parent");
   Predicate<Registration> match;
   QPV_ASSIGN_OR_RETURN(ListParams params,
                        ParseList(v, req.parent(), req.page_size(), req.page_token(),
@@ -801,8 +757,8 @@ absl::StatusOr<Contribution> WorkshopLogic::CreateContribution(
   std::vector<std::string> ids;
   auto parent = ParseResourceName("parent", req.parent(), {"prefectures", "workshops"});
   if (parent.ok()) ids = *parent;
-  Merge(v, parent.status(), "parent");
-  CheckRequestId(v, req.request_id());
+  v.Merge(parent.status(), "parent");
+  validation::CheckRequestId(v, req.request_id());
   if (!req.has_contribution()) {
     v.Add("contribution", "is required");
   } else {
@@ -848,7 +804,7 @@ absl::StatusOr<wsv1::ListContributionsResponse> WorkshopLogic::ListContributions
   std::vector<std::string> ids;
   auto parent = ParseResourceName("parent", req.parent(), {"prefectures", "workshops"});
   if (parent.ok()) ids = *parent;
-  Merge(v, parent.status(), "parent");
+  v.Merge(parent.status(), "parent");
   Predicate<Contribution> match;
   QPV_ASSIGN_OR_RETURN(ListParams params,
                        ParseList(v, req.parent(), req.page_size(), req.page_token(),
@@ -881,10 +837,10 @@ absl::StatusOr<Contribution> WorkshopLogic::UpdateContribution(
     auto parsed = ParseResourceName("contribution.name", req.contribution().name(),
                                     {"prefectures", "workshops", "contributions"});
     if (parsed.ok()) ids = *parsed;
-    Merge(v, parsed.status(), "contribution.name");
+    v.Merge(parsed.status(), "contribution.name");
   }
   const std::set<std::string> paths =
-      MaskPaths(v, req.update_mask(), ContributionUpdatable(), ContributionOutputOnly());
+      validation::UpdatePaths(v, req.update_mask(), ContributionUpdatable(), ContributionOutputOnly());
   if (req.has_contribution()) {
     ValidateContribution(v, req.contribution(), ids.empty() ? "" : ids[0], "contribution.",
                          &paths);
@@ -933,9 +889,9 @@ absl::StatusOr<Contribution> WorkshopLogic::VoteContribution(
   std::vector<std::string> ids;
   auto name = ParseResourceName("name", req.name(), {"prefectures", "workshops", "contributions"});
   if (name.ok()) ids = *name;
-  Merge(v, name.status(), "name");
+  v.Merge(name.status(), "name");
   auto person = ParseResourceName("person", req.person(), {"prefectures", "persons"});
-  Merge(v, person.status(), "person");
+  v.Merge(person.status(), "person");
   if (person.ok() && !ids.empty() && (*person)[0] != ids[0]) {
     v.Add("person", absl::StrCat("must be a person of préfecture ", ids[0]));
   }

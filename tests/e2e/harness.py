@@ -43,6 +43,12 @@ if not os.path.isfile(os.path.join(PYTHON_DIR, "qpv", "workshop", "v1", "worksho
 if PYTHON_DIR not in sys.path:
     sys.path.insert(0, PYTHON_DIR)
 
+# grpcio's fork support installs pthread_atfork handlers that can hang fork()
+# while its threads are busy: the harness forks a service while channels are
+# live (seen: a child never started, the test waited for it until its
+# timeout). It must be off before grpc is imported; CTest sets it too, for
+# modules that import grpc before this one.
+os.environ["GRPC_ENABLE_FORK_SUPPORT"] = "false"
 import grpc  # noqa: E402  (Debian python3-grpcio)
 from google.protobuf import field_mask_pb2, timestamp_pb2  # noqa: E402
 from google.rpc import error_details_pb2, status_pb2  # noqa: E402

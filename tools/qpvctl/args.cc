@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/validation/validation.h"
 #include "common/util/clock.h"
 
 namespace qpv::ctl {
@@ -113,42 +114,6 @@ bool Args::GetBool(absl::string_view flag) const {
   return v.has_value() && *v == "true";
 }
 
-bool IsValidUtf8(absl::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const unsigned char c = s[i];
-    size_t len;
-    uint32_t cp;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + len > s.size()) return false;
-    for (size_t k = 1; k < len; ++k) {
-      const unsigned char cc = s[i + k];
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    // Overlong forms, surrogates, beyond U+10FFFF.
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
-      return false;
-    }
-    i += len;
-  }
-  return true;
-}
 
 absl::StatusOr<Args> ParseArgs(const std::vector<std::string>& tokens,
                                const std::vector<FlagSpec>& specs, bool stop_at_positional,
@@ -158,7 +123,7 @@ absl::StatusOr<Args> ParseArgs(const std::vector<std::string>& tokens,
   size_t i = 0;
   for (; i < tokens.size(); ++i) {
     const std::string& tok = tokens[i];
-    if (!IsValidUtf8(tok)) {
+    if (!validation::IsValidUtf8(tok)) {
       return absl::InvalidArgumentError(
           absl::StrCat("argument ", i + 1, " is not valid UTF-8"));
     }
@@ -214,7 +179,7 @@ absl::StatusOr<Args> ParseArgs(const std::vector<std::string>& tokens,
             spec->metavar.empty() ? "" : ")"));
       }
       value = tokens[++i];
-      if (!IsValidUtf8(value)) {
+      if (!validation::IsValidUtf8(value)) {
         return absl::InvalidArgumentError(absl::StrCat("the value of --", name,
                                                        " is not valid UTF-8"));
       }

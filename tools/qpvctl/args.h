@@ -65,7 +65,6 @@ absl::StatusOr<Args> ParseArgs(const std::vector<std::string>& tokens,
                                const std::vector<FlagSpec>& specs,
                                bool stop_at_positional = false, size_t* consumed = nullptr);
 
-bool IsValidUtf8(absl::string_view s);
 
 // Enums. Accepted spellings, case-insensitive, '-' and '_' alike: the full
 // value name (THEME_EMPLOYMENT_ECONOMIC_DEVELOPMENT), the name without the

@@ -86,13 +86,6 @@ TEST(ParseArgs, StopsAtFirstPositional) {
   EXPECT_EQ(a->GetOr("timeout", ""), "2s");
 }
 
-TEST(Utf8, Validity) {
-  EXPECT_TRUE(IsValidUtf8("Régie de quartier — Roubaix"));
-  EXPECT_FALSE(IsValidUtf8("\xC3"));
-  EXPECT_FALSE(IsValidUtf8("\xC0\xAF"));      // overlong
-  EXPECT_FALSE(IsValidUtf8("\xED\xA0\x80"));  // surrogate
-}
-
 // --- enums, times, durations ------------------------------------------------------
 
 TEST(ParseEnum, ShortFullAndBareNames) {
