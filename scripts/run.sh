@@ -74,8 +74,8 @@ if [[ "$(printf '%s\n' "$SH_PORT" "$WS_PORT" "$SH_METRICS_PORT" "$WS_METRICS_POR
   qpv_die "ports overlap: stakeholder $SH_PORT/$SH_METRICS_PORT, workshop $WS_PORT/$WS_METRICS_PORT"
 fi
 
-# Is host:port free? gRPC servers bind with SO_REUSEPORT, so a second server
-# on a busy port would start "fine" and share it: check before starting.
+# Is host:port free? Checked before anything starts, so a busy port is named
+# with what holds it instead of a service dying half-way through start-up.
 port_free() {
   "$PYTHON" - "$1" "$2" <<'PY'
 import socket, sys
