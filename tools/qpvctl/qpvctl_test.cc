@@ -318,6 +318,9 @@ TEST(Table, CellsAreCutAndCleaned) {
   Table t({"A", "B"}, 4);
   t.AddRow({"àéîõü", ""});
   EXPECT_EQ(t.Render(), "A     B\nàéî…\n");
+  Table names({"NAME"}, 10);
+  names.AddRow({"prefectures/59/workshops/w1/contributions/c1"});
+  EXPECT_EQ(names.Render(), "NAME\nprefectures/59/workshops/w1/contributions/c1\n");
 }
 
 TEST(Detail, FlattensAndFormats) {

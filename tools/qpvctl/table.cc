@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -158,7 +159,11 @@ std::string FitCell(absl::string_view utf8, size_t max_width) {
 
 void Table::AddRow(std::vector<std::string> cells) {
   cells.resize(headers_.size());
-  for (auto& c : cells) c = FitCell(c, max_cell_width_);
+  for (auto& c : cells) {
+    // Resource names are never cut: they are what the next command needs.
+    const bool resource_name = absl::StartsWith(c, "prefectures/");
+    c = FitCell(c, resource_name ? std::string::npos : max_cell_width_);
+  }
   rows_.push_back(std::move(cells));
 }
 

@@ -23,6 +23,8 @@ size_t DisplayWidth(absl::string_view utf8);
 // never splits a code point. Control characters (newline, tab) become spaces.
 std::string FitCell(absl::string_view utf8, size_t max_width);
 
+// Cells longer than max_cell_width are cut, except resource names
+// ("prefectures/..."), which are shown whole.
 class Table {
  public:
   explicit Table(std::vector<std::string> headers, size_t max_cell_width = 48)
