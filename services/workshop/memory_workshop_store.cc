@@ -184,6 +184,18 @@ absl::StatusOr<Registration> MemoryWorkshopStore::RegisterParticipant(
   return r.reg;
 }
 
+absl::StatusOr<Registration> MemoryWorkshopStore::FindRegistrationByRequestId(
+    absl::string_view prefecture, absl::string_view workshop_id, absl::string_view request_id) {
+  absl::MutexLock lock(&mu_);
+  auto found = FindWorkshop(prefecture, workshop_id);
+  Prefecture& p = prefectures_[std::string(prefecture)];
+  auto it = p.request_ids.find(absl::StrCat("r:", workshop_id, ":", request_id));
+  if (!found.ok() || it == p.request_ids.end()) {
+    return absl::NotFoundError("no registration for this request_id");
+  }
+  return (*found)->regs[it->second].reg;
+}
+
 absl::StatusOr<Registration> MemoryWorkshopStore::WithdrawRegistration(
     absl::string_view prefecture, absl::string_view workshop_id,
     absl::string_view registration_id, absl::Time now) {

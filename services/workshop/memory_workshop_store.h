@@ -30,6 +30,9 @@ class MemoryWorkshopStore : public WorkshopStore {
                                                               int limit) override;
   absl::StatusOr<std::vector<std::string>> ListPrefectures() override;
 
+  absl::StatusOr<Registration> FindRegistrationByRequestId(
+      absl::string_view prefecture, absl::string_view workshop_id,
+      absl::string_view request_id) override;
   absl::StatusOr<Registration> RegisterParticipant(absl::string_view prefecture,
                                                    absl::string_view workshop_id,
                                                    absl::string_view registration_id,

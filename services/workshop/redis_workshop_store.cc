@@ -155,6 +155,19 @@ return redis.call('HGETALL', KEYS[2])
   return *s;
 }
 
+// KEYS: idem. ARGV: regprefix.
+Script& FindByRequestIdScript() {
+  static auto* s = new Script(R"lua(
+local rid = redis.call('GET', KEYS[1])
+if rid then
+  local h = redis.call('HGETALL', ARGV[1] .. rid)
+  if #h > 0 then return h end
+end
+return redis.error_reply('QPV_NOT_FOUND no registration for this request_id')
+)lua");
+  return *s;
+}
+
 // KEYS: workshop, reg, waitlist. ARGV: regprefix, now, rid.
 Script& WithdrawScript() {
   static auto* s = new Script(std::string(kPromoteLua) + R"lua(
@@ -468,6 +481,15 @@ absl::StatusOr<Registration> RedisWorkshopStore::RegisterParticipant(
                    {regprefix, std::string(registration_id), stored.SerializeAsString(),
                     registration.person(), Micros(FromProto(registration.update_time())),
                     request_id.empty() ? "0" : "1", kTtlSeconds}),
+      &RegistrationFromHash);
+}
+
+absl::StatusOr<Registration> RedisWorkshopStore::FindRegistrationByRequestId(
+    absl::string_view prefecture, absl::string_view workshop_id, absl::string_view request_id) {
+  return Decode<Registration>(
+      redis_->Eval(FindByRequestIdScript(),
+                   {absl::StrCat(Prefix(prefecture), "req:r:", workshop_id, ":", request_id)},
+                   {RegPrefix(prefecture, workshop_id)}),
       &RegistrationFromHash);
 }
 

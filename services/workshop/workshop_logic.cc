@@ -665,25 +665,37 @@ absl::StatusOr<Registration> WorkshopLogic::RegisterParticipant(
   QPV_RETURN_IF_ERROR(v.ToStatus());
   QPV_RETURN_IF_ERROR(CheckServed(ids[0]));
 
+  // A retry gets its first result even if the workshop closed or the person
+  // withdrew consent since (AIP-155); the store's script also checks the
+  // request_id first, for retries that race the original.
+  const auto first_or = [&](absl::Status precheck) -> absl::StatusOr<Registration> {
+    if (!req.request_id().empty()) {
+      auto first = store_->FindRegistrationByRequestId(ids[0], ids[1], req.request_id());
+      if (first.ok()) return first;
+    }
+    return precheck;
+  };
   // Cheap checks first, so a closed or absent workshop costs no stakeholder call.
-  QPV_ASSIGN_OR_RETURN(Workshop w, store_->GetWorkshop(ids[0], ids[1]));
-  if (w.state() != Workshop::STATE_DRAFT && w.state() != Workshop::STATE_SCHEDULED) {
-    return WithReason(absl::FailedPreconditionError(absl::StrCat(
-                          "registrations are taken while the workshop is draft or scheduled; "
-                          "it is ",
-                          StateName(w.state()))),
-                      "WRONG_WORKSHOP_STATE");
+  auto w = store_->GetWorkshop(ids[0], ids[1]);
+  if (!w.ok()) return first_or(w.status());
+  if (w->state() != Workshop::STATE_DRAFT && w->state() != Workshop::STATE_SCHEDULED) {
+    return first_or(WithReason(
+        absl::FailedPreconditionError(absl::StrCat(
+            "registrations are taken while the workshop is draft or scheduled; it is ",
+            StateName(w->state()))),
+        "WRONG_WORKSHOP_STATE"));
   }
   auto info = directory_->LookupPerson(req.person(), deadline);
   if (info.status().code() == absl::StatusCode::kNotFound) {
-    return FieldError(absl::StatusCode::kNotFound, "person",
-                      absl::StrCat(req.person(), " does not exist"), "PERSON_NOT_FOUND");
+    return first_or(FieldError(absl::StatusCode::kNotFound, "person",
+                               absl::StrCat(req.person(), " does not exist"),
+                               "PERSON_NOT_FOUND"));
   }
-  if (!info.ok()) return info.status();
+  if (!info.ok()) return first_or(info.status());
   if (!info->consent) {
-    return FieldError(absl::StatusCode::kFailedPrecondition, "person",
-                      "has not given consent to the processing of their data",
-                      "CONSENT_REQUIRED");
+    return first_or(FieldError(absl::StatusCode::kFailedPrecondition, "person",
+                               "has not given consent to the processing of their data",
+                               "CONSENT_REQUIRED"));
   }
   const absl::Time now = clock_->Now();
   const std::string id = ids_->NewId();

@@ -425,6 +425,15 @@ TEST_F(ServiceTest, RegisterParticipantChecksThePerson) {
   ASSERT_TRUE(Call(&WorkshopService::Stub::MarkWorkshopHeld, held, &out).ok());
   EXPECT_EQ(Register(w, "prefectures/59/persons/p2", &r).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
+  // A retry of the first registration still gets its first result (AIP-155),
+  // even with the workshop held and the stakeholder service down.
+  directory_.SetUnavailable(true);
+  Registration replay;
+  ASSERT_TRUE(Register(w, "prefectures/59/persons/p1", &replay, "reg-1").ok());
+  EXPECT_EQ(replay.name(), r.name());
+  EXPECT_EQ(Register(w, "prefectures/59/persons/p3", &replay, "reg-unknown").error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  directory_.SetUnavailable(false);
 }
 
 TEST_F(ServiceTest, RecordAttendanceOnTheDay) {

@@ -84,6 +84,12 @@ class WorkshopStore {
       absl::string_view prefecture, absl::string_view workshop_id,
       absl::string_view registration_id, const Registration& registration,
       absl::string_view request_id) = 0;
+  // The registration a request_id created (while it is remembered), or
+  // NOT_FOUND: lets a retry get its first result even after the workshop or
+  // the person changed since.
+  virtual absl::StatusOr<Registration> FindRegistrationByRequestId(
+      absl::string_view prefecture, absl::string_view workshop_id,
+      absl::string_view request_id) = 0;
   // REGISTERED or WAITLISTED -> WITHDRAWN while the workshop is DRAFT or
   // SCHEDULED; a freed seat goes to the first waitlisted registration.
   virtual absl::StatusOr<Registration> WithdrawRegistration(absl::string_view prefecture,

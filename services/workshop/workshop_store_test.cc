@@ -269,6 +269,19 @@ TEST_P(StoreTest, IdempotentRegistrationRace) {
   EXPECT_EQ(w.registered_count(), 1);
 }
 
+TEST_P(StoreTest, FindsARegistrationByItsRequestId) {
+  Scheduled(10);
+  QPV_ASSERT_OK_AND_ASSIGN(Registration first, Register(1, "reg-req"));
+  QPV_ASSERT_OK_AND_ASSIGN(Registration found,
+                           store_->FindRegistrationByRequestId("59", "w1", "reg-req"));
+  EXPECT_EQ(found.name(), first.name());
+  EXPECT_EQ(found.state(), Registration::STATE_REGISTERED);
+  EXPECT_THAT(store_->FindRegistrationByRequestId("59", "w1", "other"),
+              StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(store_->FindRegistrationByRequestId("59", "w9", "reg-req"),
+              StatusIs(absl::StatusCode::kNotFound));
+}
+
 TEST_P(StoreTest, CapacityChanges) {
   Scheduled(2);
   for (int i = 1; i <= 5; ++i) ASSERT_THAT(Register(i), IsOk());
