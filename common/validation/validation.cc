@@ -63,8 +63,9 @@ bool IsDepartementCode(absl::string_view code) {
     const int n = (code[0] - '0') * 10 + (code[1] - '0');
     return n >= 1 && n <= 95 && n != 20;
   }
-  return code == "971" || code == "972" || code == "973" || code == "974" ||
-         code == "976";
+  // 971-976: the five overseas départements and Saint-Pierre-et-Miquelon
+  // (975, a collectivité with its own préfet).
+  return code.size() == 3 && code.substr(0, 2) == "97" && code[2] >= '1' && code[2] <= '6';
 }
 
 namespace {
@@ -83,7 +84,7 @@ bool IsQpvDepartementPart(absl::string_view d) {
   if (d == "02A" || d == "02B") return true;
   if (!AllDigits(d)) return false;
   if (d[0] == '0') return IsDepartementCode(d.substr(1));
-  return IsDepartementCode(d) || d == "975" || d == "978" || d == "987";
+  return IsDepartementCode(d) || d == "978" || d == "987";
 }
 }  // namespace
 

@@ -19,7 +19,7 @@ namespace qpv::validation {
 bool IsValidUtf8(absl::string_view s);
 
 // A département code as used for préfectures: 01..95 (no 20), 2A, 2B, and
-// the overseas départements 971, 972, 973, 974, 976.
+// 971..976 (the overseas départements and Saint-Pierre-et-Miquelon).
 bool IsDepartementCode(absl::string_view code);
 
 // Official QPV codes: QP + département on 3 + 3 digits (2015 list, e.g.

@@ -22,10 +22,10 @@ TEST(Utf8, AcceptsFrenchAndRejectsBrokenSequences) {
 }
 
 TEST(Departement, AcceptsRealCodesOnly) {
-  for (const char* ok : {"01", "59", "95", "2A", "2B", "971", "972", "973", "974", "976"}) {
+  for (const char* ok : {"01", "59", "95", "2A", "2B", "971", "972", "973", "974", "975", "976"}) {
     EXPECT_TRUE(IsDepartementCode(ok)) << ok;
   }
-  for (const char* bad : {"", "0", "00", "20", "96", "99", "2C", "975", "977", "59 ", "5", "059"}) {
+  for (const char* bad : {"", "0", "00", "20", "96", "99", "2C", "970", "977", "978", "59 ", "5", "059", "97"}) {
     EXPECT_FALSE(IsDepartementCode(bad)) << bad;
   }
 }
