@@ -163,6 +163,26 @@ class Faults(StackTestCase):
         self.assertEqual({n: self.stack.services[n].pid for n in pids}, pids,
                          "recovery must not need a restart")
 
+    def test_06b_frozen_redis_times_out_then_recovers(self):
+        # A Redis that accepts nothing (SIGSTOP: as behind a network partition)
+        # must cost a call its command timeout (QPV_REDIS_TIMEOUT, 2s here),
+        # not hang it, and the service recovers once Redis answers again.
+        d = self.make_data("redis-frozen")
+        self.stack.redis.proc.send_signal(signal.SIGSTOP)
+        try:
+            t0 = time.monotonic()
+            self.assertRpcError(Code.UNAVAILABLE,
+                                lambda: self.ws.GetWorkshop(WS.GetWorkshopRequest(name=d["workshop"])),
+                                msg="GetWorkshop while Redis is frozen")
+            took = time.monotonic() - t0
+            self.assertLess(took, 4.0, "a call on a frozen Redis took %.1fs" % took)
+            self.stack.wait_health(WORKSHOP, want=NOT_SERVING, timeout=6.0)
+        finally:
+            self.stack.redis.proc.send_signal(signal.SIGCONT)
+        self.stack.wait_health(WORKSHOP, timeout=RECOVER)
+        self._eventually(lambda: self.ws.GetWorkshop(WS.GetWorkshopRequest(name=d["workshop"])),
+                         "workshop reads after Redis thawed")
+
     # -- stakeholder down -------------------------------------------------------------
 
     def test_07_registration_while_stakeholder_down(self):
