@@ -211,6 +211,21 @@ absl::StatusOr<absl::Time> ParseTime(absl::string_view value) {
   return t;
 }
 
+bool ParseEnumValue(const google::protobuf::EnumDescriptor* type, absl::string_view value,
+                    int* out) {
+  const std::string upper = absl::AsciiStrToUpper(value);
+  const google::protobuf::EnumValueDescriptor* v = type->FindValueByName(upper);
+  if (v == nullptr && type->value_count() > 0) {
+    // The prefix every value shares, e.g. "STATE_" from "STATE_UNSPECIFIED".
+    const std::string& first = type->value(0)->name();
+    const size_t cut = first.rfind("UNSPECIFIED");
+    if (cut != std::string::npos) v = type->FindValueByName(first.substr(0, cut) + upper);
+  }
+  if (v == nullptr || v->number() == 0) return false;
+  *out = v->number();
+  return true;
+}
+
 absl::StatusOr<bool> ParseBool(absl::string_view value) {
   if (value == "true") return true;
   if (value == "false") return false;

@@ -19,6 +19,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "google/protobuf/descriptor.h"
 
 namespace qpv::filter {
 
@@ -44,6 +45,20 @@ bool CompareText(Op op, absl::string_view lhs, absl::string_view rhs);
 bool ContainsFolded(absl::string_view haystack, absl::string_view needle);
 // Parses an RFC 3339 time, for filters on time fields.
 absl::StatusOr<absl::Time> ParseTime(absl::string_view value);
+// An enum value named in a filter: the full name (STATE_SCHEDULED) or, as
+// people also write it, without the enum's prefix and in any case
+// (SCHEDULED, scheduled). False for unknown names and for *_UNSPECIFIED.
+bool ParseEnumValue(const google::protobuf::EnumDescriptor* type, absl::string_view value,
+                    int* out);
+
+template <typename E>
+bool ParseEnum(const google::protobuf::EnumDescriptor* type, absl::string_view value, E* out) {
+  int n = 0;
+  if (!ParseEnumValue(type, value, &n)) return false;
+  *out = static_cast<E>(n);
+  return true;
+}
+
 // Parses true/false.
 absl::StatusOr<bool> ParseBool(absl::string_view value);
 

@@ -1,6 +1,7 @@
 #include "common/filter/filter.h"
 
 #include "gtest/gtest.h"
+#include "qpv/common/v1/common.pb.h"
 #include "tests/support/status_matchers.h"
 
 namespace qpv::filter {
@@ -49,6 +50,23 @@ TEST(Filter, FoldedContainsIgnoresCaseAndAccents) {
   EXPECT_TRUE(ContainsFolded("CENTRE SOCIAL", "Centre"));
   EXPECT_TRUE(ContainsFolded("Cœur d'agglo", "coeur"));
   EXPECT_FALSE(ContainsFolded("Lille", "Roubaix"));
+}
+
+TEST(Filter, EnumValuesByFullOrShortName) {
+  int v = -1;
+  const auto* theme = qpv::common::v1::Theme_descriptor();
+  EXPECT_TRUE(ParseEnumValue(theme, "THEME_HEALTH", &v));
+  EXPECT_EQ(v, qpv::common::v1::THEME_HEALTH);
+  EXPECT_TRUE(ParseEnumValue(theme, "health", &v));
+  EXPECT_EQ(v, qpv::common::v1::THEME_HEALTH);
+  EXPECT_TRUE(ParseEnumValue(theme, "Neighbourhood_Image", &v));
+  EXPECT_EQ(v, qpv::common::v1::THEME_NEIGHBOURHOOD_IMAGE);
+  EXPECT_FALSE(ParseEnumValue(theme, "THEME_UNSPECIFIED", &v));
+  EXPECT_FALSE(ParseEnumValue(theme, "UNSPECIFIED", &v));
+  EXPECT_FALSE(ParseEnumValue(theme, "weather", &v));
+  qpv::common::v1::ActorCategory category;
+  EXPECT_TRUE(ParseEnum(qpv::common::v1::ActorCategory_descriptor(), "ASSOCIATION", &category));
+  EXPECT_EQ(category, qpv::common::v1::ACTOR_CATEGORY_ASSOCIATION);
 }
 
 TEST(Filter, TimesAndBools) {

@@ -174,7 +174,7 @@ absl::StatusOr<Predicate<Organization>> CompileOrganizationFilter(absl::string_v
     const Op op = term.op;
     if (term.field == "category") {
       ActorCategory category;
-      if (!common::v1::ActorCategory_Parse(value, &category)) {
+      if (!filter::ParseEnum(common::v1::ActorCategory_descriptor(), value, &category)) {
         return BadFilter(absl::StrCat("unknown actor category '", value,
                                       "'; use a value such as ACTOR_CATEGORY_ASSOCIATION"));
       }

@@ -193,7 +193,7 @@ Predicate<T> All(std::vector<Predicate<T>> preds) {
 
 absl::StatusOr<Theme> ParseTheme(const std::string& value) {
   Theme t;
-  if (!qpv::common::v1::Theme_Parse(value, &t) || t == qpv::common::v1::THEME_UNSPECIFIED) {
+  if (!filter::ParseEnum(qpv::common::v1::Theme_descriptor(), value, &t)) {
     return BadFilter(absl::StrCat("unknown theme '", value, "'"));
   }
   return t;
@@ -224,7 +224,7 @@ absl::StatusOr<Predicate<Workshop>> WorkshopFilter(absl::string_view text) {
     const Op op = t.op;
     if (t.field == "state") {
       Workshop::State s;
-      if (!Workshop::State_Parse(t.value, &s)) {
+      if (!filter::ParseEnum(Workshop::State_descriptor(), t.value, &s)) {
         return BadFilter(absl::StrCat("unknown state '", t.value, "'"));
       }
       preds.push_back([op, s](const Workshop& w) { return filter::Compare(op, w.state(), s); });
@@ -258,7 +258,7 @@ absl::StatusOr<Predicate<Registration>> RegistrationFilter(absl::string_view tex
     const Op op = t.op;
     if (t.field == "state") {
       Registration::State s;
-      if (!Registration::State_Parse(t.value, &s)) {
+      if (!filter::ParseEnum(Registration::State_descriptor(), t.value, &s)) {
         return BadFilter(absl::StrCat("unknown state '", t.value, "'"));
       }
       preds.push_back(
@@ -285,7 +285,7 @@ absl::StatusOr<Predicate<Contribution>> ContributionFilter(absl::string_view tex
     const Op op = t.op;
     if (t.field == "kind") {
       Contribution::Kind k;
-      if (!Contribution::Kind_Parse(t.value, &k)) {
+      if (!filter::ParseEnum(Contribution::Kind_descriptor(), t.value, &k)) {
         return BadFilter(absl::StrCat("unknown kind '", t.value, "'"));
       }
       preds.push_back([op, k](const Contribution& c) { return filter::Compare(op, c.kind(), k); });
@@ -302,7 +302,7 @@ absl::StatusOr<Predicate<Contribution>> ContributionFilter(absl::string_view tex
       });
     } else if (t.field == "organization_category") {
       ActorCategory a;
-      if (!qpv::common::v1::ActorCategory_Parse(t.value, &a)) {
+      if (!filter::ParseEnum(qpv::common::v1::ActorCategory_descriptor(), t.value, &a)) {
         return BadFilter(absl::StrCat("unknown category '", t.value, "'"));
       }
       preds.push_back([op, a](const Contribution& c) {

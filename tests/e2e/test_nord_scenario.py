@@ -246,6 +246,10 @@ class NordScenario(StackTestCase):
         reported, _ = list_all(self.ws.ListWorkshops, WS.ListWorkshopsRequest(
             parent=PARENT, filter="state = STATE_REPORTED"), "workshops")
         self.assertEqual({w.name for w in reported}, mine)
+        # People also write enum values without their prefix.
+        short, _ = list_all(self.ws.ListWorkshops, WS.ListWorkshopsRequest(
+            parent=PARENT, filter="state = reported AND themes:discrimination"), "workshops")
+        self.assertEqual({w.name for w in short}, {self.workshops[1].name})
         feb_7_to_13, _ = list_all(self.ws.ListWorkshops, WS.ListWorkshopsRequest(
             parent=PARENT, filter='start_time >= "2018-02-07T00:00:00Z" AND start_time < "2018-02-14T00:00:00Z"'),
             "workshops")
