@@ -128,8 +128,9 @@ Config LoadOrDie(int argc, char** argv, absl::string_view program,
 std::vector<Setting> ServerSettings(int default_port) {
   return {
       {"QPV_LISTEN", absl::StrCat("0.0.0.0:", default_port), "gRPC listen address host:port"},
-      {"QPV_METRICS_LISTEN", absl::StrCat("0.0.0.0:", default_port + 1000),
-       "Prometheus /metrics listen address host:port (empty or 'off' disables it)"},
+      {"QPV_METRICS_LISTEN", "",
+       "Prometheus /metrics listen address host:port, or 'off'; empty: the gRPC address with "
+       "its port + 1000"},
       {"QPV_REDIS_URL", "redis://127.0.0.1:6379/0",
        "Redis store: redis://[:password@]host:port/db or unix:///path/redis.sock"},
       {"QPV_PREFECTURES", "",

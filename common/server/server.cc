@@ -7,6 +7,7 @@
 #include <atomic>
 #include <thread>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/notification.h"
@@ -23,6 +24,24 @@
 #include "prometheus/registry.h"
 
 namespace qpv::server {
+
+absl::StatusOr<std::string> MetricsAddressFor(absl::string_view listen) {
+  const size_t colon = listen.rfind(':');
+  int port = 0;
+  if (colon == absl::string_view::npos || !absl::SimpleAtoi(listen.substr(colon + 1), &port) ||
+      port < 0 || port > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("QPV_LISTEN='", listen, "' must be host:port"));
+  }
+  // An ephemeral gRPC port (tests) has no "+ 1000": no metrics unless asked.
+  if (port == 0) return std::string("off");
+  if (port + 1000 > 65535) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "QPV_METRICS_LISTEN: the gRPC port ", port,
+        " + 1000 is not a port; set QPV_METRICS_LISTEN (or 'off')"));
+  }
+  return absl::StrCat(listen.substr(0, colon), ":", port + 1000);
+}
 
 ServerEnv Init(int argc, char** argv, const std::string& service, int default_port,
                const std::vector<config::Setting>& extra) {
@@ -41,6 +60,11 @@ ServerEnv Init(int argc, char** argv, const std::string& service, int default_po
     die(absl::StrCat("QPV_LISTEN='", env.listen, "' must be host:port"));
   }
   env.metrics_listen = c.Get("QPV_METRICS_LISTEN");
+  if (env.metrics_listen.empty()) {
+    auto derived = MetricsAddressFor(env.listen);
+    if (!derived.ok()) die(derived.status().message());
+    env.metrics_listen = *derived;
+  }
   if (env.metrics_listen == "off") env.metrics_listen.clear();
   if (!env.metrics_listen.empty() && env.metrics_listen.find(':') == std::string::npos) {
     die(absl::StrCat("QPV_METRICS_LISTEN='", env.metrics_listen, "' must be host:port"));

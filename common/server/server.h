@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/config/config.h"
 #include "common/redis/redis_client.h"
@@ -34,6 +36,10 @@ struct ServerEnv {
   absl::Duration drain_timeout = absl::Seconds(10);
   std::unique_ptr<redis::RedisClient> redis;
 };
+
+// The default metrics address: the gRPC address with its port + 1000
+// ("0.0.0.0:50052" -> "0.0.0.0:51052"); "off" for port 0.
+absl::StatusOr<std::string> MetricsAddressFor(absl::string_view listen);
 
 // Loads the server settings plus `extra`, validates them and creates the Redis
 // client; on any bad setting prints one line and exits 2.
