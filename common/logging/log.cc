@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/util/clock.h"
 
 namespace qpv::log {
 namespace {
@@ -23,7 +24,7 @@ std::atomic<bool> quiet{false};
 
 void Emit(absl::string_view level, absl::string_view event, std::initializer_list<Field> fields) {
   std::string line = absl::StrCat(
-      "{\"time\":\"", absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
+      "{\"time\":\"", qpv::FormatTime(absl::Now()),
       "\",\"level\":\"", level, "\",\"service\":\"", JsonEscape(Service()), "\",\"event\":\"",
       JsonEscape(event), "\"");
   for (const Field& f : fields) {

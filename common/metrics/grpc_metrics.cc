@@ -78,10 +78,6 @@ class CallInterceptor : public grpc::experimental::Interceptor {
       message_ = status.error_message();
       sent_status_ = true;
     }
-    if (methods->QueryInterceptionHookPoint(
-            grpc::experimental::InterceptionHookPoints::POST_RECV_CLOSE)) {
-      // The call is over (also when the client cancelled before a status).
-    }
     methods->Proceed();
   }
 

@@ -39,10 +39,4 @@ grpc::Status ToGrpcStatus(const absl::Status& status, absl::string_view service)
   return grpc::Status(code, message, details.SerializeAsString());
 }
 
-absl::Status FromGrpcStatus(const grpc::Status& status) {
-  if (status.ok()) return absl::OkStatus();
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                      status.error_message());
-}
-
 }  // namespace qpv

@@ -15,9 +15,6 @@ namespace qpv {
 // replaced by a generic one: implementation details are logged, not returned.
 grpc::Status ToGrpcStatus(const absl::Status& status, absl::string_view service);
 
-// The other way, for clients (the workshop service calling stakeholder).
-absl::Status FromGrpcStatus(const grpc::Status& status);
-
 }  // namespace qpv
 
 #endif  // QPV_COMMON_STATUS_GRPC_STATUS_H_
