@@ -263,9 +263,9 @@ absl::StatusOr<std::vector<Listed<Registration>>> MemoryWorkshopStore::ListRegis
     int limit) {
   absl::MutexLock lock(&mu_);
   auto found = FindWorkshop(prefecture, workshop_id);
-  if (!found.ok()) return found.status();
-  WorkshopRec& rec = **found;
   std::vector<Listed<Registration>> out;
+  if (!found.ok()) return out;  // as in Redis: an absent workshop has no children
+  WorkshopRec& rec = **found;
   for (auto it = rec.reg_order.upper_bound(after_seq);
        it != rec.reg_order.end() && static_cast<int>(out.size()) < limit; ++it) {
     out.push_back({it->first, rec.regs[it->second].reg});
@@ -363,9 +363,9 @@ absl::StatusOr<std::vector<Listed<Contribution>>> MemoryWorkshopStore::ListContr
     int limit) {
   absl::MutexLock lock(&mu_);
   auto found = FindWorkshop(prefecture, workshop_id);
-  if (!found.ok()) return found.status();
-  WorkshopRec& rec = **found;
   std::vector<Listed<Contribution>> out;
+  if (!found.ok()) return out;  // as in Redis: an absent workshop has no children
+  WorkshopRec& rec = **found;
   for (auto it = rec.contrib_order.upper_bound(after_seq);
        it != rec.contrib_order.end() && static_cast<int>(out.size()) < limit; ++it) {
     out.push_back({it->first, rec.contribs[it->second].contribution});

@@ -465,6 +465,25 @@ TEST_F(ServiceTest, RecordAttendanceOnTheDay) {
   EXPECT_EQ(now.waitlisted_count(), 1);
 }
 
+TEST_F(ServiceTest, ListingChildrenOfAnAbsentWorkshopIsNotFound) {
+  Workshop w = Create();
+  wsv1::ListRegistrationsRequest regs;
+  wsv1::ListRegistrationsResponse reg_out;
+  regs.set_parent(w.name());
+  ASSERT_TRUE(Call(&WorkshopService::Stub::ListRegistrations, regs, &reg_out).ok());
+  EXPECT_EQ(reg_out.registrations_size(), 0);
+  wsv1::ListContributionsRequest contribs;
+  wsv1::ListContributionsResponse contrib_out;
+  contribs.set_parent(w.name());
+  ASSERT_TRUE(Call(&WorkshopService::Stub::ListContributions, contribs, &contrib_out).ok());
+  regs.set_parent("prefectures/59/workshops/nope");
+  EXPECT_EQ(Call(&WorkshopService::Stub::ListRegistrations, regs, &reg_out).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  contribs.set_parent("prefectures/59/workshops/nope");
+  EXPECT_EQ(Call(&WorkshopService::Stub::ListContributions, contribs, &contrib_out).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
 TEST_F(ServiceTest, ListPagingFiltersAndTokens) {
   for (int i = 0; i < 7; ++i) {
     Workshop input = ValidWorkshop();

@@ -103,6 +103,8 @@ class WorkshopStore {
                                                         absl::string_view registration_id,
                                                         bool attended, bool scheduled_ok,
                                                         absl::Time now) = 0;
+  // Children lists (this one and ListContributions) are empty for an absent
+  // workshop: telling NOT_FOUND apart is the caller's job, only when needed.
   virtual absl::StatusOr<std::vector<Listed<Registration>>> ListRegistrations(
       absl::string_view prefecture, absl::string_view workshop_id, int64_t after_seq,
       int limit) = 0;

@@ -282,6 +282,13 @@ TEST_P(StoreTest, FindsARegistrationByItsRequestId) {
               StatusIs(absl::StatusCode::kNotFound));
 }
 
+TEST_P(StoreTest, ChildrenOfAnAbsentWorkshopAreEmpty) {
+  QPV_ASSERT_OK_AND_ASSIGN(auto regs, store_->ListRegistrations("59", "nope", 0, 10));
+  EXPECT_TRUE(regs.empty());
+  QPV_ASSERT_OK_AND_ASSIGN(auto contribs, store_->ListContributions("59", "nope", 0, 10));
+  EXPECT_TRUE(contribs.empty());
+}
+
 TEST_P(StoreTest, CapacityChanges) {
   Scheduled(2);
   for (int i = 1; i <= 5; ++i) ASSERT_THAT(Register(i), IsOk());
