@@ -89,6 +89,24 @@ class Faults(StackTestCase):
         # And it still works for new writes.
         self.make_data("%s-%s-after" % (name, sig.name))
 
+    def test_01a_page_tokens_survive_a_restart(self):
+        # The README promises it: a token handed out before a restart (or by
+        # another replica) pages on after it, with every item exactly once.
+        for i in range(3):
+            create_workshop(self.stack, "59", "Pagination %d" % i, [C.THEME_OTHER])
+        expected, _ = list_all(self.ws.ListWorkshops, WS.ListWorkshopsRequest(parent="prefectures/59"),
+                               "workshops")
+        req = WS.ListWorkshopsRequest(parent="prefectures/59", page_size=2)
+        page = self.ws.ListWorkshops(req)
+        seen = [w.name for w in page.workshops]
+        self.assertTrue(page.next_page_token)
+        self.stack.restart_service(WORKSHOP, signal.SIGTERM)
+        while page.next_page_token:
+            req.page_token = page.next_page_token
+            page = self.ws.ListWorkshops(req)
+            seen += [w.name for w in page.workshops]
+        self.assertEqual(seen, [w.name for w in expected])
+
     def test_01_stakeholder_sigterm_restart_keeps_data(self):
         self._restart_keeps_data(STAKEHOLDER, signal.SIGTERM)
 
