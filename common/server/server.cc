@@ -157,8 +157,9 @@ int Serve(ServerEnv& env, const std::vector<grpc::Service*>& services,
       if (stopping) break;
       const absl::Status s = ready();
       const bool up = s.ok();
-      if (!stopping) health->SetServingStatus(up);
+      // The gauge first: whoever sees the health change sees the gauge agree.
       call_metrics.store_up().Set(up ? 1 : 0);
+      if (!stopping) health->SetServingStatus(up);
       if (first || up != last) {
         if (up) {
           log::Info("serving", {{"store", "up"}});

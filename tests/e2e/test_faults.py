@@ -11,6 +11,7 @@ import subprocess
 import threading
 import time
 import unittest
+import urllib.request
 
 import grpc
 
@@ -67,6 +68,10 @@ class Faults(StackTestCase):
             [wire(r) for r in regs],
             wire(self.ws.GetContribution(WS.GetContributionRequest(name=d["contribution"]))),
         ]
+
+    def scrape(self, name):
+        with urllib.request.urlopen("http://%s/metrics" % self.stack.metrics_addr[name], timeout=5) as r:
+            return r.read().decode("utf-8")
 
     def timed_stop(self, name, sig):
         t0 = time.monotonic()
@@ -152,6 +157,7 @@ class Faults(StackTestCase):
         try:
             for n in (STAKEHOLDER, WORKSHOP):
                 self.stack.wait_health(n, want=NOT_SERVING, timeout=5.0)
+                self.assertIn("\nqpv_store_up 0", self.scrape(n), n + " metrics while Redis is down")
             calls = [
                 ("GetOrganization", lambda: self.sh.GetOrganization(SS.GetOrganizationRequest(name=self.org.name))),
                 ("CreateOrganization", lambda: create_org(self.stack, "59", "Pendant la panne", C.ACTOR_CATEGORY_OTHER)),
@@ -178,6 +184,8 @@ class Faults(StackTestCase):
         self._eventually(lambda: create_workshop(self.stack, "59", "Après la panne", [C.THEME_OTHER]),
                          "workshop writes after Redis came back")
         self.assertEqual(self.read_data(d), before)
+        for n in (STAKEHOLDER, WORKSHOP):
+            self.assertIn("\nqpv_store_up 1", self.scrape(n), n + " metrics once Redis is back")
         self.assertEqual({n: self.stack.services[n].pid for n in pids}, pids,
                          "recovery must not need a restart")
 
