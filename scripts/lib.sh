@@ -16,6 +16,7 @@ QPV_DEBIAN_PACKAGES=(
   libabsl-dev libhiredis-dev redis-server libgtest-dev libgmock-dev prometheus-cpp-dev
   libgoogle-common-protos-java grpc-proto
   python3-grpcio python3-protobuf
+  chromium python3-pil
 )
 
 qpv_log() { printf '==> %s\n' "$*" >&2; }
