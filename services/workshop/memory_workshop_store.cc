@@ -34,6 +34,12 @@ absl::StatusOr<MemoryWorkshopStore::WorkshopRec*> MemoryWorkshopStore::FindWorks
   return absl::NotFoundError("workshop not found");
 }
 
+// Every acknowledged write to a workshop or its children grows its revision,
+// as the Redis store does.
+void MemoryWorkshopStore::Bump(WorkshopRec& rec) {
+  rec.workshop.set_revision(rec.workshop.revision() + 1);
+}
+
 void MemoryWorkshopStore::Promote(WorkshopRec& rec, absl::Time now) {
   Workshop& w = rec.workshop;
   while (w.registered_count() < w.capacity() && !rec.waitlist.empty()) {
@@ -65,6 +71,7 @@ absl::StatusOr<Workshop> MemoryWorkshopStore::CreateWorkshop(absl::string_view p
   rec.workshop.set_registered_count(0);
   rec.workshop.set_waitlisted_count(0);
   rec.workshop.set_attended_count(0);
+  rec.workshop.set_revision(1);
   p.order[rec.seq] = std::string(id);
   if (!request_id.empty()) p.request_ids[key] = std::string(id);
   return rec.workshop;
@@ -101,7 +108,9 @@ absl::StatusOr<Workshop> MemoryWorkshopStore::ReplaceWorkshop(
   const int registered = w.registered_count();
   const int waitlisted = w.waitlisted_count();
   const int attended = w.attended_count();
+  const int64_t revision = w.revision();
   w = next;
+  w.set_revision(revision + 1);
   w.set_registered_count(registered);
   w.set_waitlisted_count(waitlisted);
   w.set_attended_count(attended);
@@ -181,6 +190,7 @@ absl::StatusOr<Registration> MemoryWorkshopStore::RegisterParticipant(
   rec.reg_order[r.seq] = std::string(registration_id);
   rec.by_person[registration.person()] = std::string(registration_id);
   if (!request_id.empty()) p.request_ids[key] = std::string(registration_id);
+  Bump(rec);
   return r.reg;
 }
 
@@ -222,6 +232,7 @@ absl::StatusOr<Registration> MemoryWorkshopStore::WithdrawRegistration(
   }
   reg.set_state(Registration::STATE_WITHDRAWN);
   *reg.mutable_update_time() = ToProto(now);
+  Bump(rec);
   Promote(rec, now);
   return reg;
 }
@@ -255,6 +266,7 @@ absl::StatusOr<Registration> MemoryWorkshopStore::RecordAttendance(
   }
   reg.set_state(next);
   *reg.mutable_update_time() = ToProto(now);
+  Bump(rec);
   return reg;
 }
 
@@ -297,6 +309,7 @@ absl::StatusOr<Contribution> MemoryWorkshopStore::CreateContribution(
   c.contribution.set_vote_count(0);
   rec.contrib_order[c.seq] = std::string(contribution_id);
   if (!request_id.empty()) p.request_ids[key] = std::string(contribution_id);
+  Bump(rec);
   return c.contribution;
 }
 
@@ -329,6 +342,7 @@ absl::StatusOr<Contribution> MemoryWorkshopStore::ReplaceContribution(
   const int votes = c.vote_count();
   c = next;
   c.set_vote_count(votes);
+  Bump(**found);
   return c;
 }
 
@@ -355,6 +369,7 @@ absl::StatusOr<Contribution> MemoryWorkshopStore::VoteContribution(
     return absl::AlreadyExistsError("this person already voted for this contribution");
   }
   it->second.contribution.set_vote_count(it->second.contribution.vote_count() + 1);
+  Bump(rec);
   return it->second.contribution;
 }
 

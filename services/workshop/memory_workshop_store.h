@@ -102,6 +102,7 @@ class MemoryWorkshopStore : public WorkshopStore {
 
   absl::StatusOr<WorkshopRec*> FindWorkshop(absl::string_view prefecture, absl::string_view id)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  static void Bump(WorkshopRec& rec);
   void Promote(WorkshopRec& rec, absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   absl::Mutex mu_;

@@ -51,7 +51,8 @@ if redis.call('EXISTS', KEYS[2]) == 1 then
 end
 local seq = redis.call('INCR', KEYS[4])
 redis.call('HSET', KEYS[2], 'pb', ARGV[4], 'etag', ARGV[5], 'state', ARGV[6],
-           'capacity', ARGV[7], 'registered', 0, 'waitlisted', 0, 'attended', 0, 'seq', seq)
+           'capacity', ARGV[7], 'registered', 0, 'waitlisted', 0, 'attended', 0, 'seq', seq,
+           'rev', 1)
 redis.call('ZADD', KEYS[3], seq, ARGV[3])
 if ARGV[2] == '1' then redis.call('SET', KEYS[1], ARGV[3], 'EX', ARGV[8]) end
 return redis.call('HGETALL', KEYS[2])
@@ -75,6 +76,7 @@ if tonumber(ARGV[7]) < tonumber(cur[3]) then
   return redis.error_reply('QPV_FAILED_PRECONDITION capacity cannot go below the seats already taken')
 end
 redis.call('HSET', KEYS[1], 'pb', ARGV[4], 'etag', ARGV[5], 'state', ARGV[6], 'capacity', ARGV[7])
+redis.call('HINCRBY', KEYS[1], 'rev', 1)
 promote(KEYS[1], KEYS[2], ARGV[1], ARGV[8])
 return redis.call('HGETALL', KEYS[1])
 )lua");
@@ -149,6 +151,7 @@ redis.call('HSET', KEYS[2], 'pb', ARGV[3], 'state', state, 'ct', ct, 'ut', ct, '
            'person', ARGV[4])
 redis.call('ZADD', KEYS[3], seq, ARGV[2])
 redis.call('HSET', KEYS[5], ARGV[4], ARGV[2])
+redis.call('HINCRBY', KEYS[1], 'rev', 1)
 if ARGV[6] == '1' then redis.call('SET', KEYS[6], ARGV[2], 'EX', ARGV[7]) end
 return redis.call('HGETALL', KEYS[2])
 )lua");
@@ -186,6 +189,7 @@ else
   return redis.error_reply('QPV_FAILED_PRECONDITION only a registered or waitlisted registration can be withdrawn')
 end
 redis.call('HSET', KEYS[2], 'state', '5', 'ut', ARGV[2])
+redis.call('HINCRBY', KEYS[1], 'rev', 1)
 promote(KEYS[1], KEYS[3], ARGV[1], ARGV[2])
 return redis.call('HGETALL', KEYS[2])
 )lua");
@@ -212,6 +216,7 @@ elseif st == '3' and next == '4' then
   redis.call('HINCRBY', KEYS[1], 'attended', -1)
 end
 redis.call('HSET', KEYS[2], 'state', next, 'ut', ARGV[3])
+redis.call('HINCRBY', KEYS[1], 'rev', 1)
 return redis.call('HGETALL', KEYS[2])
 )lua");
   return *s;
@@ -247,6 +252,7 @@ end
 local seq = redis.call('INCR', KEYS[5])
 redis.call('HSET', KEYS[2], 'pb', ARGV[3], 'etag', ARGV[4], 'votes', 0, 'seq', seq)
 redis.call('ZADD', KEYS[3], seq, ARGV[2])
+redis.call('HINCRBY', KEYS[1], 'rev', 1)
 if ARGV[5] == '1' then redis.call('SET', KEYS[4], ARGV[2], 'EX', ARGV[6]) end
 return redis.call('HGETALL', KEYS[2])
 )lua");
@@ -264,6 +270,7 @@ end
 local err = check_workshop(KEYS[1])
 if err then return err end
 redis.call('HSET', KEYS[2], 'pb', ARGV[2], 'etag', ARGV[3])
+redis.call('HINCRBY', KEYS[1], 'rev', 1)
 return redis.call('HGETALL', KEYS[2])
 )lua");
   return *s;
@@ -290,6 +297,7 @@ if redis.call('SADD', KEYS[3], ARGV[2]) == 0 then
   return redis.error_reply('QPV_ALREADY_EXISTS this person already voted for this contribution')
 end
 redis.call('HINCRBY', KEYS[2], 'votes', 1)
+redis.call('HINCRBY', KEYS[1], 'rev', 1)
 return redis.call('HGETALL', KEYS[2])
 )lua");
   return *s;
@@ -328,6 +336,7 @@ absl::StatusOr<Workshop> WorkshopFromHash(const Hash& h) {
   w.set_registered_count(static_cast<int32_t>(Int(h, "registered")));
   w.set_waitlisted_count(static_cast<int32_t>(Int(h, "waitlisted")));
   w.set_attended_count(static_cast<int32_t>(Int(h, "attended")));
+  w.set_revision(Int(h, "rev"));
   return w;
 }
 

@@ -132,7 +132,7 @@ const std::set<std::string>& WorkshopUpdatable() {
 const std::set<std::string>& WorkshopOutputOnly() {
   static const auto* s = new std::set<std::string>{
       "name", "state", "registered_count", "waitlisted_count", "attended_count",
-      "create_time", "update_time", "etag"};
+      "create_time", "update_time", "etag", "revision"};
   return *s;
 }
 const std::set<std::string>& ContributionUpdatable() {

@@ -383,6 +383,65 @@ TEST_P(StoreTest, ContributionsAndVotes) {
   EXPECT_EQ(listed[0].item.etag(), "c1");
 }
 
+// Reports are cached by revision: every acknowledged write to the workshop or
+// its children must grow it, and a refused write or a replay must not.
+TEST_P(StoreTest, RevisionGrowsOnEveryAcknowledgedWrite) {
+  Scheduled(1);
+  auto revision = [&] {
+    auto w = store_->GetWorkshop("59", "w1");
+    return w.ok() ? w->revision() : -1;
+  };
+  int64_t last = revision();
+  EXPECT_EQ(last, 1);
+  auto grew = [&](const char* what) {
+    const int64_t now = revision();
+    EXPECT_GT(now, last) << what;
+    last = now;
+  };
+  auto same = [&](const char* what) { EXPECT_EQ(revision(), last) << what; };
+
+  ASSERT_THAT(Register(1, "rq1"), IsOk());
+  grew("register");
+  ASSERT_THAT(Register(1, "rq1"), IsOk());
+  same("replayed register");
+  ASSERT_THAT(Register(2), IsOk());
+  grew("register to the waitlist");
+  ASSERT_THAT(store_->RecordAttendance("59", "w1", "r1", true, true, kNow), IsOk());
+  grew("attendance");
+  EXPECT_THAT(store_->RecordAttendance("59", "w1", "r2", true, true, kNow),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  same("refused attendance");
+  ASSERT_THAT(store_->WithdrawRegistration("59", "w1", "r2", kNow), IsOk());
+  grew("withdraw");
+  QPV_ASSERT_OK_AND_ASSIGN(Contribution c, store_->CreateContribution(
+                                               "59", "w1", "c1", MakeContribution("59", "w1", "c1"), "cq"));
+  grew("contribution");
+  ASSERT_THAT(store_->CreateContribution("59", "w1", "c2", MakeContribution("59", "w1", "c2"), "cq"),
+              IsOk());
+  same("replayed contribution");
+  ASSERT_THAT(store_->VoteContribution("59", "w1", "c1", Person(1)), IsOk());
+  grew("vote");
+  EXPECT_THAT(store_->VoteContribution("59", "w1", "c1", Person(1)),
+              StatusIs(absl::StatusCode::kAlreadyExists));
+  same("second vote");
+  Contribution next = c;
+  next.set_title("Parrainage renforcé");
+  next.set_etag("c1");
+  ASSERT_THAT(store_->ReplaceContribution("59", "w1", "c1", next, "c0"), IsOk());
+  grew("contribution update");
+  QPV_ASSERT_OK_AND_ASSIGN(Workshop w, store_->GetWorkshop("59", "w1"));
+  Workshop changed = w;
+  changed.set_title("Emploi");
+  changed.set_etag("e1");
+  ASSERT_THAT(store_->ReplaceWorkshop("59", "w1", changed, "e0", {Workshop::STATE_SCHEDULED},
+                                      "wrong state", kNow),
+              IsOk());
+  grew("workshop update");
+  QPV_ASSERT_OK_AND_ASSIGN(auto listed, store_->ListWorkshops("59", 0, 10));
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].item.revision(), last);
+}
+
 TEST_P(StoreTest, KnowsEveryPrefecture) {
   ASSERT_THAT(store_->CreateWorkshop("62", "a", MakeWorkshop("62", "a", 5), ""), IsOk());
   ASSERT_THAT(store_->CreateWorkshop("59", "b", MakeWorkshop("59", "b", 5), ""), IsOk());
