@@ -1,11 +1,12 @@
 """End-to-end harness: a private Redis plus the real qpv-stakeholder and
-qpv-workshop binaries, driven from Python over gRPC.
+qpv-workshop binaries (and, on request, qpv-reporting and qpv-national with
+national on its own Redis, as in production), driven from Python over gRPC.
 
 Black-box on purpose: nothing here knows how the services are written; it only
 uses the contract (docs/SYSTEM.md, the protos, the environment variables).
 
 Environment:
-  QPV_BIN_DIR      folder holding qpv-stakeholder and qpv-workshop
+  QPV_BIN_DIR      folder holding the qpv-* binaries
                    (default: <repo>/build/bin)
   QPV_PYTHON_DIR   folder holding the generated Python modules
                    (default: <repo>/build/python)
@@ -57,6 +58,10 @@ from qpv.stakeholder.v1 import stakeholder_pb2, stakeholder_service_pb2  # noqa:
 from qpv.stakeholder.v1 import stakeholder_service_pb2_grpc  # noqa: E402
 from qpv.workshop.v1 import workshop_pb2, workshop_service_pb2  # noqa: E402,F401
 from qpv.workshop.v1 import workshop_service_pb2_grpc  # noqa: E402
+from qpv.reporting.v1 import reporting_pb2, reporting_service_pb2  # noqa: E402,F401
+from qpv.reporting.v1 import reporting_service_pb2_grpc  # noqa: E402
+from qpv.national.v1 import national_pb2, national_service_pb2  # noqa: E402,F401
+from qpv.national.v1 import national_service_pb2_grpc  # noqa: E402
 from qpv_health import health_pb2, health_pb2_grpc  # noqa: E402
 
 # Short aliases used by the test modules.
@@ -65,13 +70,21 @@ S = stakeholder_pb2
 SS = stakeholder_service_pb2
 W = workshop_pb2
 WS = workshop_service_pb2
+R = reporting_pb2
+RS = reporting_service_pb2
+N = national_pb2
+NS = national_service_pb2
 Code = grpc.StatusCode
 
 STAKEHOLDER = "stakeholder"
 WORKSHOP = "workshop"
+REPORTING = "reporting"
+NATIONAL = "national"
 SERVICE_PATHS = {
     STAKEHOLDER: "/qpv.stakeholder.v1.StakeholderService/",
     WORKSHOP: "/qpv.workshop.v1.WorkshopService/",
+    REPORTING: "/qpv.reporting.v1.ReportingService/",
+    NATIONAL: "/qpv.national.v1.NationalAggregationService/",
 }
 # Préfectures every stack serves.
 PREFECTURES = "59,62,2A,971"
@@ -319,24 +332,30 @@ def _redis_command(sock_path, *args, timeout=1.0):
 
 
 class Stack:
-    """A private Redis, qpv-stakeholder and qpv-workshop."""
+    """A private Redis, qpv-stakeholder and qpv-workshop; with reporting=True
+    also qpv-reporting, with national=True also qpv-national on a second
+    private Redis. extra_env: {service: {VAR: value}} added to a service's
+    environment."""
 
-    def __init__(self, label="e2e"):
-        self.binaries = {
-            STAKEHOLDER: os.path.join(BIN_DIR, "qpv-stakeholder"),
-            WORKSHOP: os.path.join(BIN_DIR, "qpv-workshop"),
-        }
+    def __init__(self, label="e2e", reporting=False, national=False, extra_env=None):
+        self.names = [STAKEHOLDER, WORKSHOP]
+        if reporting:
+            self.names.append(REPORTING)
+        if national:
+            self.names.append(NATIONAL)
+        self.extra_env = extra_env or {}
+        self.binaries = {n: os.path.join(BIN_DIR, "qpv-" + n) for n in self.names}
         missing = [p for p in self.binaries.values() if not os.access(p, os.X_OK)]
         if missing:
             raise RuntimeError(
-                "e2e binaries missing: %s (QPV_BIN_DIR=%s). Build qpv-stakeholder and "
-                "qpv-workshop first; the e2e tests never skip." % (", ".join(missing), BIN_DIR))
+                "e2e binaries missing: %s (QPV_BIN_DIR=%s). Build them first (target "
+                "qpv_e2e); the e2e tests never skip." % (", ".join(missing), BIN_DIR))
         if shutil.which("redis-server") is None:
             raise RuntimeError("redis-server not found: apt-get install redis-server")
         self.dir = tempfile.mkdtemp(prefix="qpv-e2e-%s-" % label)
         self.redis_socket = os.path.join(self.dir, "redis.sock")
         self.redis_url = "unix://" + self.redis_socket
-        self.ports = {STAKEHOLDER: free_port(), WORKSHOP: free_port()}
+        self.ports = {n: free_port() for n in self.names}
         self.addr = {k: "127.0.0.1:%d" % v for k, v in self.ports.items()}
         self.metrics_addr = {k: "127.0.0.1:%d" % free_port() for k in self.ports}
         self.redis = _Process(
@@ -346,8 +365,20 @@ class Stack:
              "--appendfsync", "everysec", "--dir", self.dir, "--daemonize", "no",
              "--loglevel", "warning"],
             dict(os.environ), os.path.join(self.dir, "redis.log"), self.dir)
+        self.national_redis = None
+        if national:
+            ndir = os.path.join(self.dir, "national")
+            os.mkdir(ndir)
+            self.national_redis_socket = os.path.join(ndir, "redis.sock")
+            self.national_redis = _Process(
+                "national-redis",
+                ["redis-server", "--port", "0", "--unixsocket", self.national_redis_socket,
+                 "--unixsocketperm", "700", "--save", "", "--appendonly", "yes",
+                 "--appendfsync", "everysec", "--dir", ndir, "--daemonize", "no",
+                 "--loglevel", "warning"],
+                dict(os.environ), os.path.join(self.dir, "national-redis.log"), ndir)
         self.services = {}
-        for name in (STAKEHOLDER, WORKSHOP):
+        for name in self.names:
             env = self.service_env(name)
             self.services[name] = _Process(
                 name, [self.binaries[name]], env, os.path.join(self.dir, name + ".log"), self.dir)
@@ -363,8 +394,15 @@ class Stack:
             "QPV_PREFECTURES": PREFECTURES,
             "QPV_DRAIN_TIMEOUT": "5s",
         })
-        if name == WORKSHOP:
+        if name in (WORKSHOP, REPORTING):
             env["QPV_STAKEHOLDER_ADDR"] = self.addr[STAKEHOLDER]
+        if name == REPORTING:
+            env["QPV_WORKSHOP_ADDR"] = self.addr[WORKSHOP]
+            env["QPV_NATIONAL_ADDR"] = self.addr.get(NATIONAL, "127.0.0.1:%d" % free_port())
+        if name == NATIONAL:
+            env["QPV_REDIS_URL"] = "unix://" + self.national_redis_socket
+            del env["QPV_PREFECTURES"]
+        env.update(self.extra_env.get(name, {}))
         return env
 
     # -- whole stack ------------------------------------------------------
@@ -372,8 +410,10 @@ class Stack:
     def start(self):
         try:
             self.start_redis()
-            self.start_service(STAKEHOLDER)
-            self.start_service(WORKSHOP)
+            if self.national_redis is not None:
+                self.start_redis(self.national_redis, self.national_redis_socket)
+            for name in self.names:
+                self.start_service(name)
         except BaseException:
             sys.stderr.write(self.logs())
             self.close()
@@ -384,14 +424,15 @@ class Stack:
         for ch in list(self._channels.values()):
             ch.close()
         self._channels.clear()
-        for name in (WORKSHOP, STAKEHOLDER):
+        for name in reversed(self.names):
             p = self.services[name]
             if p.running():
                 if p.signal_and_wait(signal.SIGTERM, 8) is None:
                     p.kill()
-        if self.redis.running():
-            if self.redis.signal_and_wait(signal.SIGTERM, 8) is None:
-                self.redis.kill()
+        for r in (self.redis, self.national_redis):
+            if r is not None and r.running():
+                if r.signal_and_wait(signal.SIGTERM, 8) is None:
+                    r.kill()
         if os.environ.get("QPV_E2E_KEEP") == "1":
             sys.stderr.write("kept %s\n" % self.dir)
         else:
@@ -399,7 +440,8 @@ class Stack:
 
     def logs(self, lines=60):
         out = ["", "======== e2e logs (%s) ========" % self.dir]
-        for p in [self.redis] + [self.services[n] for n in (STAKEHOLDER, WORKSHOP)]:
+        redises = [r for r in (self.redis, self.national_redis) if r is not None]
+        for p in redises + [self.services[n] for n in self.names]:
             out.append("-------- %s (last %d lines) --------" % (p.name, lines))
             out.append(p.log_tail(lines))
         out.append("")
@@ -407,20 +449,21 @@ class Stack:
 
     # -- Redis --------------------------------------------------------------
 
-    def redis_ping(self):
+    def redis_ping(self, sock=None):
         try:
-            return _redis_command(self.redis_socket, "PING").startswith(b"+PONG")
+            return _redis_command(sock or self.redis_socket, "PING").startswith(b"+PONG")
         except OSError:
             return False
 
-    def start_redis(self, timeout=START_TIMEOUT):
-        self.redis.start()
+    def start_redis(self, process=None, sock=None, timeout=START_TIMEOUT):
+        process = process or self.redis
+        process.start()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.redis_ping():
+            if self.redis_ping(sock):
                 return
-            if not self.redis.running():
-                raise RuntimeError("redis-server exited at start:\n" + self.redis.log_tail())
+            if not process.running():
+                raise RuntimeError("redis-server exited at start:\n" + process.log_tail())
             time.sleep(0.02)
         raise RuntimeError("redis-server not answering PING after %.0fs" % timeout)
 
@@ -454,6 +497,19 @@ class Stack:
     @property
     def workshop(self):
         return _TimeoutStub(workshop_service_pb2_grpc.WorkshopServiceStub(self.channel(WORKSHOP)))
+
+    @property
+    def reporting(self):
+        return _TimeoutStub(reporting_service_pb2_grpc.ReportingServiceStub(self.channel(REPORTING)))
+
+    @property
+    def national(self):
+        return _TimeoutStub(
+            national_service_pb2_grpc.NationalAggregationServiceStub(self.channel(NATIONAL)))
+
+    def national_stub(self):
+        """An unwrapped stub (for streaming calls)."""
+        return national_service_pb2_grpc.NationalAggregationServiceStub(self.channel(NATIONAL))
 
     def health(self, name, service="", timeout=1.0):
         """The health status enum of a service, or None when it does not answer."""
@@ -548,10 +604,14 @@ class StackTestCase(unittest.TestCase):
 
     stack = None
     label = "e2e"
+    with_reporting = False
+    with_national = False
+    extra_env = None
 
     @classmethod
     def setUpClass(cls):
-        cls.stack = Stack(cls.label).start()
+        cls.stack = Stack(cls.label, reporting=cls.with_reporting, national=cls.with_national,
+                          extra_env=cls.extra_env).start()
         try:
             cls.setUpData()
         except BaseException:
