@@ -41,6 +41,12 @@ constexpr int kMaxReceiveBytes = 64 << 20;
 std::shared_ptr<grpc::Channel> Channel(const std::string& address) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(kMaxReceiveBytes);
+  // gRPC's default reconnect backoff grows to 2 minutes: a peer back from an
+  // outage would be ignored (stale reports, a stalled feed) long after it
+  // recovered. Retry the connection at least every second instead.
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
 }
 

@@ -8,6 +8,7 @@
 #include "common/util/clock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "grpcpp/support/channel_arguments.h"
 #include "services/workshop/grpc_person_directory.h"
 #include "services/workshop/redis_workshop_store.h"
 #include "services/workshop/workshop_logic.h"
@@ -31,7 +32,15 @@ int main(int argc, char** argv) {
   }
 
   // Built once, reused by every call (the channel reconnects by itself).
-  auto channel = grpc::CreateChannel(stakeholder_addr, grpc::InsecureChannelCredentials());
+  // gRPC's default reconnect backoff grows to 2 minutes: retry at least every
+  // second so registrations work again soon after the stakeholder service
+  // comes back.
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+  auto channel = grpc::CreateCustomChannel(stakeholder_addr, grpc::InsecureChannelCredentials(),
+                                           args);
   qpv::workshop::GrpcPersonDirectory directory(channel, *timeout);
   qpv::workshop::RedisWorkshopStore store(env.redis.get());
   qpv::workshop::WorkshopLogic::Options options;

@@ -285,6 +285,10 @@ class ReportingTest(StackTestCase):
             self.assertRpcError(Code.UNAVAILABLE, self.report, other.name)
         finally:
             self.stack.start_service(WORKSHOP)
+        # Fresh again once reporting reconnects (its channels retry every second).
+        deadline = time.monotonic() + 5
+        while self.report().stale and time.monotonic() < deadline:
+            time.sleep(0.1)
         self.assertFalse(self.report().stale)
 
 
