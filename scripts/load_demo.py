@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""Loads the Nord 2018 demo: the three ateliers thématiques territoriaux that the
-Préfecture du Nord held in Lille in February 2018 (see the founding document):
+"""Loads the demo data: first the Nord 2018 demo, the three ateliers thématiques
+territoriaux that the Préfecture du Nord held in Lille in February 2018 (see the
+founding document):
 
   6 Feb 2018   emploi et développement économique
   8 Feb 2018   prévention et lutte contre les discriminations
@@ -11,18 +12,26 @@ sociaux, conseils citoyens, adultes-relais, the IREV resource centre, services
 de l'État, entreprises), their participants, registrations, attendance,
 contributions and votes.
 
+Then, so that national shows several préfectures and regions, two demo
+workshops in each of two more préfectures, Bouches-du-Rhône (13, Marseille)
+and Rhône (69, Lyon, Vaulx-en-Velin, Vénissieux). These never took place:
+their titles and organisations start with "[Démo] " and their descriptions
+say so. Some of their reproducible actions repeat Nord ones in other words,
+so that national groups them as good practices from several préfectures.
+
 Re-running it creates nothing new: every resource is looked up first (by its
 display name, e-mail or title) and every create carries a deterministic
 request_id, so a retried or repeated create returns the first result.
 
     /usr/bin/python3 scripts/load_demo.py --stakeholder 127.0.0.1:50051 \\
-        --workshop 127.0.0.1:50052 --python-dir build/python
+        --workshop 127.0.0.1:50052 --python-dir build/python [--prefecture 13]
 
-Facts and fiction: the dates, the themes, Lille, the categories of actors and
-the QPV codes and names (2024 list, Décret n° 2023-1314) are real. Every person
-is invented (names built from Nord words, e-mails at example.org, phone numbers
-from the range ARCEP reserves for fiction); associations, bailleurs and
-businesses are invented too; the texts of the contributions are illustrative.
+Facts and fiction: the Nord dates, the themes, Lille, the categories of actors
+and the QPV codes and names (2024 list, Décret n° 2023-1314) are real. Every
+person is invented (names built from local words, e-mails at example.org,
+phone numbers from the range ARCEP reserves for fiction); associations,
+bailleurs and businesses are invented too; the texts of the contributions are
+illustrative; the workshops of the Bouches-du-Rhône and the Rhône are invented.
 """
 
 import argparse
@@ -33,7 +42,6 @@ import time
 import unicodedata
 
 PREFECTURE = "59"
-PARENT = f"prefectures/{PREFECTURE}"
 RID = "demo-nord-2018"  # prefix of every request_id
 
 # --------------------------------------------------------------------------
@@ -420,6 +428,348 @@ CAPACITY = 45
 # Always at each workshop: the préfecture's team and the resource centre.
 ALWAYS_INVITED = ("prefecture-nord", "irev")
 
+
+class Demo:
+    """One préfecture's demo: its organisations, participants and workshops.
+
+    request_ids are f"{rid}-org-{key}" etc.: never change rid, the keys or the
+    order of a list once loaded somewhere, or a re-run would create copies."""
+
+    def __init__(self, code, label, rid, organizations, family_names, workshops, venue,
+                 always_invited, registrations_per_workshop, capacity, consent_time,
+                 email_tag="", phone_block=0, given_names=None):
+        self.code = code
+        self.parent = f"prefectures/{code}"
+        self.label = label
+        self.rid = rid
+        self.organizations = organizations
+        self.given_names = given_names or GIVEN_NAMES
+        self.family_names = family_names
+        self.workshops = workshops
+        self.venue = venue
+        self.always_invited = always_invited
+        self.registrations_per_workshop = registrations_per_workshop
+        self.capacity = capacity
+        self.consent_time = consent_time
+        # ".demo13" in e-mails keeps them unique across préfectures; Nord has
+        # none (its e-mails are how a re-run finds its persons).
+        self.email_tag = email_tag
+        # Phone numbers +33 6 39 98 BB NN: BB is the block, NN the person.
+        self.phone_block = phone_block
+
+
+NORD = Demo(PREFECTURE, "Nord 2018 demo (préfecture 59)", RID, ORGANIZATIONS, FAMILY_NAMES, WORKSHOPS,
+            VENUE, ALWAYS_INVITED, REGISTRATIONS_PER_WORKSHOP, CAPACITY, CONSENT_TIME)
+
+# --------------------------------------------------------------------------
+# Two more préfectures, so that national shows several préfectures and
+# regions. These workshops never took place: they are DEMO DATA, labelled
+# "[Démo] " in every title and organisation name and explained in each
+# workshop's description. Real: the QPV codes and names (2024 list, taken
+# from the ANCT file), the cities, the départements and their regions.
+# Invented: every organisation, person and contribution. Several
+# reproducible actions say what a Nord one says in other words (accents,
+# case, wording), so that national groups them as good practices that
+# emerged in several préfectures; the others are unique.
+DEMO_PREFIX = "[Démo] "
+DEMO_NOTICE = (
+    "Données de démonstration : cet atelier n'a pas eu lieu. Il illustre ce que la "
+    "préfecture {where} pourrait faire remonter à la mobilisation nationale pour les "
+    "quartiers. Les codes et noms des QPV sont réels (liste 2024) ; les organisations, "
+    "les personnes et les contributions sont inventées.")
+
+# Bouches-du-Rhône (13, region 93 Provence-Alpes-Côte d'Azur), Marseille.
+# For reference only, the QPV used:
+#   QN01354M La Castellane La Bricarde     QN01355M Plan d'Aou Saint Antoine
+#   QN01344M Frais Vallon                   QN01342I Malpassé Corot
+#   QN01330M Centre Ville 1er et 2e Arrondissements
+#   QN01338I Air Bel                        QN01360M La Savine Bosphore
+#   QN01362I Cap Janet La Cabucelle Les Crottes
+#   QN01303I Saint Henri
+BDR_ORGANIZATIONS = [
+    ("ville-marseille", DEMO_PREFIX + "Ville de Marseille, politique de la ville",
+     "LOCAL_AUTHORITY", ["QN01354M", "QN01355M", "QN01344M"], 2),
+    ("metropole-amp", DEMO_PREFIX + "Métropole Aix-Marseille-Provence, cohésion sociale",
+     "LOCAL_AUTHORITY", ["QN01330M", "QN01338I"], 2),
+    ("assoc-emploi-nord", DEMO_PREFIX + "Tremplin Emploi Quartiers Nord (association fictive)",
+     "ASSOCIATION", ["QN01354M", "QN01355M"], 2),
+    ("assoc-media-savine", DEMO_PREFIX + "Radio des Collines, média de quartier (fictif)",
+     "ASSOCIATION", ["QN01360M"], 2),
+    ("assoc-femmes-frais-vallon", DEMO_PREFIX + "Femmes en action Frais Vallon (fictif)",
+     "ASSOCIATION", ["QN01344M"], 2),
+    ("assoc-sport-air-bel", DEMO_PREFIX + "Air Bel Sport Ensemble (association fictive)",
+     "ASSOCIATION", ["QN01338I"], 2),
+    ("bailleur-provence", DEMO_PREFIX + "Habitat Provence Solidaire (bailleur fictif)",
+     "SOCIAL_LANDLORD", ["QN01354M", "QN01338I", "QN01360M"], 2),
+    ("cc-castellane", DEMO_PREFIX + "Conseil citoyen La Castellane La Bricarde",
+     "CITIZEN_COUNCIL", ["QN01354M"], 2),
+    ("cc-malpasse", DEMO_PREFIX + "Conseil citoyen Malpassé Corot",
+     "CITIZEN_COUNCIL", ["QN01342I"], 2),
+    ("ar-quartiers-nord", DEMO_PREFIX + "Adultes-relais médiateurs des quartiers nord",
+     "ADULT_RELAY", ["QN01355M", "QN01362I", "QN01303I"], 2),
+    ("crpv-paca", DEMO_PREFIX + "Centre de ressources politique de la ville (PACA)",
+     "RESOURCE_CENTER", [], 1),
+    ("prefecture-13", DEMO_PREFIX + "Préfecture des Bouches-du-Rhône, politique de la ville",
+     "STATE_SERVICE", [], 2),
+    ("pole-emploi-13", DEMO_PREFIX + "Pôle emploi, agences des quartiers nord de Marseille",
+     "STATE_SERVICE", ["QN01354M", "QN01342I"], 2),
+    ("entreprises-port", DEMO_PREFIX + "Club d'entreprises du port et des quartiers (fictif)",
+     "BUSINESS", ["QN01362I"], 2),
+    ("habitants-13", DEMO_PREFIX + "Habitants volontaires des quartiers nord",
+     "RESIDENT", ["QN01354M", "QN01344M"], 3),
+]
+# Invented family names, from Provence words.
+BDR_FAMILY_NAMES = [
+    "Mistral", "Santon", "Cigale", "Panisse", "Calanque", "Fougasse", "Garrigue", "Tapenade",
+    "Pétanque", "Farigoule", "Bastide", "Cabanon", "Galéjade", "Pointu", "Chichi",
+]
+BDR_WORKSHOPS = [
+    {
+        "key": "emploi",
+        "title": DEMO_PREFIX + "Atelier thématique territorial : emploi et développement "
+                               "économique (Marseille)",
+        "themes": ["EMPLOYMENT_ECONOMIC_DEVELOPMENT"],
+        "start": "2018-02-20T08:30:00Z", "end": "2018-02-20T11:30:00Z",
+        "qpv_codes": ["QN01354M", "QN01355M", "QN01344M", "QN01342I", "QN01330M"],
+        "description": DEMO_NOTICE.format(where="des Bouches-du-Rhône"),
+        "final_state": "REPORTED",
+        "absent": 3,
+        "contributions": [
+            # Near-duplicate of Nord's "Job dating en pied d'immeuble".
+            ("ACTION", "pole-emploi-13", 14, True, [],
+             "Job-dating au pied des immeubles",
+             "Organiser chaque trimestre un job dating au pied des immeubles avec le service "
+             "public de l'emploi, la mission locale et des entreprises du territoire, pour "
+             "aller vers les habitants qui ne poussent plus la porte des agences. À la "
+             "Castellane, une matinée a permis de rencontrer une cinquantaine de personnes et "
+             "d'obtenir une dizaine d'entretiens d'embauche."),
+            # Near-duplicate of Nord's clauses d'insertion (upper case, other wording).
+            ("GOOD_PRACTICE", "metropole-amp", 12, True, ["HOUSING_URBAN_RENEWAL"],
+             "CLAUSES D'INSERTION DANS LES CHANTIERS DE RENOUVELLEMENT URBAIN",
+             "Réserver systématiquement une part des heures de travail des chantiers de "
+             "renouvellement urbain aux habitants des quartiers prioritaires, avec un "
+             "facilitateur de clauses unique à l'échelle de la métropole, qui suit chaque "
+             "parcours jusqu'à l'emploi durable et mutualise les heures entre maîtres "
+             "d'ouvrage."),
+            ("ACTION", "assoc-emploi-nord", 10, True, [],
+             "Une conciergerie solidaire tenue par des habitants",
+             "Une conciergerie de quartier (retouches, petits travaux, livraisons) emploie des "
+             "habitants éloignés de l'emploi et rend service aux entreprises de la zone "
+             "d'activité voisine ; chaque poste sert de tremplin vers un contrat classique."),
+            ("OBSTACLE", "cc-castellane", 9, False, ["MOBILITY"],
+             "Des quartiers enclavés, loin des zones d'emploi",
+             "Les quartiers du nord de la ville sont mal reliés aux zones d'activité : sans "
+             "voiture, quelques kilomètres demandent plus d'une heure aux heures d'embauche."),
+            ("IDEA", "entreprises-port", 8, True, ["EDUCATION"],
+             "Des stages de troisième garantis dans les entreprises du port",
+             "Les entreprises du club s'engagent à accueillir chaque année les collégiens des "
+             "quartiers qui ne trouvent pas de stage d'observation de troisième, avec un "
+             "tuteur désigné pour chacun."),
+            ("OBSTACLE", "assoc-femmes-frais-vallon", 7, False, [],
+             "Pas de solution de garde pour reprendre un emploi",
+             "Les mères seules qui retrouvent un emploi ou une formation n'ont pas de mode de "
+             "garde tôt le matin, le soir ni le week-end."),
+        ],
+    },
+    {
+        "key": "image",
+        "title": DEMO_PREFIX + "Atelier thématique territorial : image des quartiers et "
+                               "participation des habitants (Marseille)",
+        "themes": ["NEIGHBOURHOOD_IMAGE", "CITIZEN_PARTICIPATION"],
+        "start": "2018-02-22T13:00:00Z", "end": "2018-02-22T16:00:00Z",
+        "qpv_codes": ["QN01338I", "QN01360M", "QN01362I", "QN01303I"],
+        "description": DEMO_NOTICE.format(where="des Bouches-du-Rhône"),
+        "final_state": "HELD",
+        "absent": 2,
+        "contributions": [
+            # Near-duplicate of Nord's "Un média de quartier animé par les habitants".
+            ("GOOD_PRACTICE", "assoc-media-savine", 13, True, [],
+             "Un média de quartier animé par des habitants",
+             "Une radio et un site internet animés par des habitants formés au journalisme "
+             "racontent la vie du quartier au quotidien ; la presse régionale reprend "
+             "désormais certains de leurs sujets."),
+            # Near-duplicate of Nord's fresques (façades instead of pignons).
+            ("ACTION", "bailleur-provence", 11, True, ["HOUSING_URBAN_RENEWAL"],
+             "Des fresques participatives sur les façades rénovées",
+             "Associer habitants et artistes à la conception de fresques sur les pignons des "
+             "résidences rénovées : les tags et les dégradations ont nettement diminué sur "
+             "les immeubles concernés."),
+            ("ACTION", "ville-marseille", 9, True, ["CULTURE_SPORT"],
+             "Des randonnées urbaines guidées par les habitants",
+             "Des habitants formés comme guides font découvrir leur quartier, son histoire et "
+             "ses paysages aux visiteurs de toute la métropole, sur des itinéraires balisés "
+             "qui relient les cités aux collines."),
+            ("IDEA", "ar-quartiers-nord", 8, True, ["CULTURE_SPORT"],
+             "Un festival de quartier programmé par les jeunes",
+             "Confier à un collectif de jeunes la programmation et l'organisation d'un "
+             "festival annuel, avec un budget dédié et l'appui des équipements culturels de "
+             "la ville."),
+            ("OBSTACLE", "cc-malpasse", 10, False, [],
+             "L'image des quartiers réduite aux faits divers",
+             "Les médias nationaux ne parlent de nos quartiers qu'au moment des faits divers ; "
+             "les réussites des habitants et des associations ne sont jamais racontées."),
+            ("RECOMMENDATION", "crpv-paca", 6, True, [],
+             "Former élus et agents à la participation des habitants",
+             "Proposer aux élus et aux agents des collectivités un cycle de formation aux "
+             "démarches participatives, pour associer les conseils citoyens dès l'amont des "
+             "projets."),
+        ],
+    },
+]
+
+# Rhône (69, region 84 Auvergne-Rhône-Alpes), Lyon, Vaulx-en-Velin, Vénissieux.
+# For reference only, the QPV used:
+#   QN06916M Grande Île (Vaulx-en-Velin)    QN06917I Sud (Vaulx-en-Velin)
+#   QN06913M Minguettes - Clochettes (Saint-Fons, Vénissieux)
+#   QN06918M Duclos - Barel (Vénissieux)    QN06934M Duchère (Lyon)
+#   QN06933I Mermoz (Lyon)                  QN06909M Terraillon - Chenier (Bron, Vaulx-en-Velin)
+#   QN06926M Bellevue - Ermitage (Saint-Priest)
+RHONE_ORGANIZATIONS = [
+    ("ville-vaulx", DEMO_PREFIX + "Ville de Vaulx-en-Velin, politique de la ville",
+     "LOCAL_AUTHORITY", ["QN06916M", "QN06917I"], 2),
+    ("ville-venissieux", DEMO_PREFIX + "Ville de Vénissieux, développement social urbain",
+     "LOCAL_AUTHORITY", ["QN06913M", "QN06918M"], 2),
+    ("metropole-lyon", DEMO_PREFIX + "Métropole de Lyon, politique de la ville",
+     "LOCAL_AUTHORITY", ["QN06934M", "QN06933I", "QN06916M"], 2),
+    ("assoc-droits-grande-ile", DEMO_PREFIX + "Accès aux droits Grande Île (association fictive)",
+     "ASSOCIATION", ["QN06916M"], 2),
+    ("assoc-egalite-duchere", DEMO_PREFIX + "Égalité Duchère (association fictive)",
+     "ASSOCIATION", ["QN06934M"], 2),
+    ("assoc-sport-minguettes", DEMO_PREFIX + "Minguettes Sport au féminin (association fictive)",
+     "ASSOCIATION", ["QN06913M"], 2),
+    ("assoc-mobilite-est", DEMO_PREFIX + "Mobilité Est lyonnais, auto-école solidaire (fictive)",
+     "ASSOCIATION", ["QN06909M", "QN06926M"], 2),
+    ("bailleur-rhone", DEMO_PREFIX + "Rhône Habitat Solidaire (bailleur fictif)",
+     "SOCIAL_LANDLORD", ["QN06916M", "QN06918M", "QN06934M"], 2),
+    ("cc-grande-ile", DEMO_PREFIX + "Conseil citoyen Grande Île (Vaulx-en-Velin)",
+     "CITIZEN_COUNCIL", ["QN06916M"], 2),
+    ("cc-mermoz", DEMO_PREFIX + "Conseil citoyen Mermoz (Lyon)",
+     "CITIZEN_COUNCIL", ["QN06933I"], 2),
+    ("ar-est-lyonnais", DEMO_PREFIX + "Adultes-relais de l'Est lyonnais",
+     "ADULT_RELAY", ["QN06913M", "QN06909M"], 2),
+    ("crpv-aura", DEMO_PREFIX + "Centre de ressources politique de la ville (Auvergne-Rhône-Alpes)",
+     "RESOURCE_CENTER", [], 1),
+    ("prefecture-69", DEMO_PREFIX + "Préfecture du Rhône, mission politique de la ville",
+     "STATE_SERVICE", [], 2),
+    ("delegues-prefet-69", DEMO_PREFIX + "Délégués du préfet dans les quartiers (Rhône)",
+     "STATE_SERVICE", ["QN06916M", "QN06913M", "QN06934M"], 1),
+    ("entreprises-est", DEMO_PREFIX + "Club d'entreprises de l'Est lyonnais (fictif)",
+     "BUSINESS", ["QN06926M"], 2),
+    ("habitants-69", DEMO_PREFIX + "Habitants volontaires de Vaulx-en-Velin et Vénissieux",
+     "RESIDENT", ["QN06916M", "QN06918M"], 2),
+]
+# Invented family names, from Lyon words.
+RHONE_FAMILY_NAMES = [
+    "Canut", "Traboule", "Bouchon", "Quenelle", "Guignol", "Gnafron", "Bugne", "Praline",
+    "Mâchon", "Ficelle", "Gone", "Pogne", "Cocon", "Soierie", "Cervelas",
+]
+RHONE_WORKSHOPS = [
+    {
+        "key": "discriminations",
+        "title": DEMO_PREFIX + "Atelier thématique territorial : prévention et lutte contre "
+                               "les discriminations (Lyon)",
+        "themes": ["DISCRIMINATION"],
+        "start": "2018-03-06T08:30:00Z", "end": "2018-03-06T12:00:00Z",
+        "qpv_codes": ["QN06916M", "QN06917I", "QN06913M", "QN06934M", "QN06933I"],
+        "description": DEMO_NOTICE.format(where="du Rhône"),
+        "final_state": "REPORTED",
+        "absent": 2,
+        "contributions": [
+            # Near-duplicate of Nord's "Testing participatif des candidatures".
+            ("GOOD_PRACTICE", "assoc-egalite-duchere", 13, True,
+             ["EMPLOYMENT_ECONOMIC_DEVELOPMENT"],
+             "Testing participatif des candidatures à l'embauche",
+             "Avec des habitants volontaires et l'appui d'un juriste, envoyer des candidatures "
+             "comparables qui ne diffèrent que par le nom ou l'adresse, pour objectiver les "
+             "discriminations à l'embauche, puis restituer les résultats aux employeurs du "
+             "territoire sans les stigmatiser."),
+            # Near-duplicate of Nord's permanences ("aux droits" for "au droit").
+            ("ACTION", "assoc-droits-grande-ile", 12, True, [],
+             "Permanences d'accès aux droits dans les centres sociaux",
+             "Des permanences mensuelles avec un délégué du Défenseur des droits dans les "
+             "centres sociaux aident les victimes à qualifier une discrimination et à monter "
+             "un dossier : la plupart ignorent qu'un recours est possible."),
+            # Near-duplicate of Nord's city-stades (lower case, other figures).
+            ("ACTION", "assoc-sport-minguettes", 11, True, ["CULTURE_SPORT"],
+             "des créneaux encadrés pour les filles sur les city-stades",
+             "Réserver et encadrer des créneaux sportifs pour les filles sur les city-stades, "
+             "occupés de fait par les seuls garçons : la fréquentation féminine a doublé en "
+             "un an."),
+            ("IDEA", "ar-est-lyonnais", 9, True, ["HOUSING_URBAN_RENEWAL"],
+             "Accompagner les demandeurs de logement face aux refus répétés",
+             "Des adultes-relais formés accompagnent les demandeurs de logement qui se "
+             "heurtent à des refus répétés, et signalent les situations au bailleur et au "
+             "délégué du Défenseur des droits."),
+            ("OBSTACLE", "cc-mermoz", 10, False, [],
+             "Changer d'adresse sur son CV pour décrocher un entretien",
+             "Habiter un quartier prioritaire reste un frein à l'embauche : plusieurs jeunes "
+             "indiquent l'adresse d'un proche sur leur CV pour obtenir un entretien."),
+            ("RECOMMENDATION", "metropole-lyon", 7, True, [],
+             "Des engagements de non-discrimination dans les marchés publics",
+             "Intégrer aux marchés publics de la métropole des engagements de "
+             "non-discrimination des titulaires, suivis chaque année avec les habitants."),
+        ],
+    },
+    {
+        "key": "emploi-mobilite",
+        "title": DEMO_PREFIX + "Atelier thématique territorial : emploi et mobilité "
+                               "(Vaulx-en-Velin, Vénissieux)",
+        "themes": ["EMPLOYMENT_ECONOMIC_DEVELOPMENT", "MOBILITY"],
+        "start": "2018-03-08T13:30:00Z", "end": "2018-03-08T16:30:00Z",
+        "qpv_codes": ["QN06916M", "QN06918M", "QN06909M", "QN06926M"],
+        "description": DEMO_NOTICE.format(where="du Rhône"),
+        "final_state": "HELD",
+        "absent": 3,
+        "contributions": [
+            # Near-duplicate of Nord's job dating (lower case, other wording).
+            ("ACTION", "ville-vaulx", 14, True, [],
+             "job dating en pied d'immeuble",
+             "Chaque trimestre, organiser un job dating en pied d'immeuble avec le service "
+             "public de l'emploi, la mission locale et des entreprises du territoire, pour "
+             "aller vers les habitants qui ne franchissent plus la porte des agences."),
+            # Near-duplicate of Nord's auto-école sociale.
+            ("ACTION", "assoc-mobilite-est", 12, True, [],
+             "Auto-école solidaire adossée à un garage social",
+             "Un permis de conduire à coût réduit avec un accompagnement renforcé, puis la "
+             "location d'une voiture à quelques euros par jour pendant les premiers mois d'un "
+             "nouvel emploi, le temps d'en acheter une."),
+            # Near-duplicate of Nord's parrainage.
+            ("GOOD_PRACTICE", "entreprises-est", 11, True, [],
+             "Parrainage de jeunes diplômés par des salariés d'entreprise",
+             "Des salariés volontaires parrainent pendant six mois des jeunes diplômés du "
+             "quartier : simulations d'entretien, ouverture de leur réseau, visites "
+             "d'entreprises. Sur trente filleuls suivis, dix-neuf ont trouvé un emploi ou une "
+             "formation qualifiante."),
+            ("ACTION", "bailleur-rhone", 8, True, [],
+             "Une vélo-école et des vélos prêtés pour aller travailler",
+             "Apprendre à circuler à vélo en ville et prêter un vélo à assistance électrique "
+             "pendant trois mois aux habitants qui reprennent un emploi dans une zone mal "
+             "desservie."),
+            ("OBSTACLE", "cc-grande-ile", 9, False, [],
+             "Aucun bus aux heures d'embauche des plateformes logistiques",
+             "Les plateformes logistiques de l'Est lyonnais recrutent, mais aucun bus ne les "
+             "dessert avant six heures du matin ni après vingt et une heures."),
+            ("RECOMMENDATION", "delegues-prefet-69", 6, True, [],
+             "Un conseiller mobilité par bassin d'emploi",
+             "Désigner dans chaque bassin d'emploi un conseiller mobilité qui établit un "
+             "diagnostic avec chaque demandeur et mobilise les aides existantes : permis, "
+             "transport, location de véhicule."),
+        ],
+    },
+]
+
+BDR = Demo("13", "[Démo] Bouches-du-Rhône (préfecture 13)", "demo-bdr-2018",
+           BDR_ORGANIZATIONS, BDR_FAMILY_NAMES, BDR_WORKSHOPS,
+           "Préfecture des Bouches-du-Rhône, Marseille (lieu de démonstration)",
+           ("prefecture-13", "crpv-paca"), 24, 30, "2018-02-05T09:00:00Z",
+           email_tag="demo13", phone_block=13)
+RHONE = Demo("69", "[Démo] Rhône (préfecture 69)", "demo-rhone-2018",
+             RHONE_ORGANIZATIONS, RHONE_FAMILY_NAMES, RHONE_WORKSHOPS,
+             "Préfecture du Rhône, Lyon (lieu de démonstration)",
+             ("prefecture-69", "crpv-aura"), 24, 30, "2018-02-19T09:00:00Z",
+             email_tag="demo69", phone_block=69)
+DEMOS = [NORD, BDR, RHONE]
+
 # --------------------------------------------------------------------------
 # Below: the loader.
 
@@ -467,9 +817,12 @@ class Tally:
 
 
 class Loader:
-    def __init__(self, stakeholder, workshop, verbose):
+    """Loads one Demo."""
+
+    def __init__(self, stakeholder, workshop, demo, verbose):
         self.sh = stakeholder
         self.ws = workshop
+        self.demo = demo
         self.verbose = verbose
         self.tally = Tally(time.time())
         self.orgs = {}      # key -> Organization
@@ -511,62 +864,64 @@ class Loader:
     def load_organizations(self):
         existing = {o.display_name: o for o in self.list_all(
             self.sh.ListOrganizations, stakeholder_service_pb2.ListOrganizationsRequest,
-            "organizations", parent=PARENT)}
-        for key, display_name, category, qpv_codes, _ in ORGANIZATIONS:
+            "organizations", parent=self.demo.parent)}
+        for key, display_name, category, qpv_codes, _ in self.demo.organizations:
             org = existing.get(display_name)
             if org is not None:
                 self.tally.add("organizations", created=False)
             else:
                 org = self.call(self.sh.CreateOrganization,
                                 stakeholder_service_pb2.CreateOrganizationRequest(
-                                    parent=PARENT,
+                                    parent=self.demo.parent,
                                     organization=stakeholder_pb2.Organization(
                                         display_name=display_name,
                                         category=common_pb2.ActorCategory.Value(
                                             "ACTOR_CATEGORY_" + category),
                                         qpv_codes=qpv_codes,
                                         email=f"contact.{key}@example.org"),
-                                    request_id=f"{RID}-org-{key}"))
+                                    request_id=f"{self.demo.rid}-org-{key}"))
                 self.tally.add("organizations", org)
             self.orgs[key] = org
 
     def load_persons(self):
         existing = {p.email: p for p in self.list_all(
             self.sh.ListPersons, stakeholder_service_pb2.ListPersonsRequest, "persons",
-            parent=PARENT) if p.email}
+            parent=self.demo.parent) if p.email}
+        demo = self.demo
+        tag = f".{demo.email_tag}" if demo.email_tag else ""
         index = 0
-        for org_key, _, _, _, count in ORGANIZATIONS:
+        for org_key, _, _, _, count in demo.organizations:
             for _ in range(count):
-                given = GIVEN_NAMES[index]
-                family = FAMILY_NAMES[index % len(FAMILY_NAMES)]
-                email = f"{ascii_slug(given)}.{ascii_slug(family)}@example.org"
+                given = demo.given_names[index]
+                family = demo.family_names[index % len(demo.family_names)]
+                email = f"{ascii_slug(given)}.{ascii_slug(family)}{tag}@example.org"
                 key = f"{index + 1:02d}"
                 person = existing.get(email)
                 if person is not None:
                     self.tally.add("persons", created=False)
                 else:
                     # Every third person left a phone number (fiction range 06 39 98).
-                    phone = f"+33 6 39 98 {index // 100:02d} {index % 100:02d}" \
-                        if index % 3 == 0 else ""
+                    phone = (f"+33 6 39 98 {demo.phone_block + index // 100:02d} "
+                             f"{index % 100:02d}") if index % 3 == 0 else ""
                     person = self.call(self.sh.CreatePerson,
                                        stakeholder_service_pb2.CreatePersonRequest(
-                                           parent=PARENT,
+                                           parent=demo.parent,
                                            person=stakeholder_pb2.Person(
                                                organization=self.orgs[org_key].name,
                                                given_name=given, family_name=family,
                                                email=email, phone=phone,
-                                               consent_time=timestamp(CONSENT_TIME)),
-                                           request_id=f"{RID}-person-{key}"))
+                                               consent_time=timestamp(demo.consent_time)),
+                                           request_id=f"{demo.rid}-person-{key}"))
                     self.tally.add("persons", person)
                 self.persons.append((key, org_key, person))
                 index += 1
 
     # -- workshops --------------------------------------------------------
     def invited(self, w):
-        """The REGISTRATIONS_PER_WORKSHOP persons registered to workshop w:
+        """The registrations_per_workshop persons registered to workshop w:
         the first participant of each contributing organisation and of
-        ALWAYS_INVITED, then others in a stable pseudo-random order."""
-        must_orgs = list(ALWAYS_INVITED) + [c[1] for c in w["contributions"]]
+        always_invited, then others in a stable pseudo-random order."""
+        must_orgs = list(self.demo.always_invited) + [c[1] for c in w["contributions"]]
         chosen, seen_orgs = [], set()
         for key, org_key, person in self.persons:
             if org_key in must_orgs and org_key not in seen_orgs:
@@ -574,7 +929,7 @@ class Loader:
                 seen_orgs.add(org_key)
         others = sorted((p for p in self.persons if p not in chosen),
                         key=lambda p: rank(w["key"], p[0]))
-        optional = others[:REGISTRATIONS_PER_WORKSHOP - len(chosen)]
+        optional = others[:self.demo.registrations_per_workshop - len(chosen)]
         # The absent ones are taken among the optional, never a contributor.
         absent = {p[0] for p in sorted(optional, key=lambda p: rank("absent", w["key"], p[0]))
                   [:w["absent"]]}
@@ -601,14 +956,15 @@ class Loader:
             self.tally.add("workshops", created=False)
         else:
             workshop = self.call(self.ws.CreateWorkshop, workshop_service_pb2.CreateWorkshopRequest(
-                parent=PARENT,
+                parent=self.demo.parent,
                 workshop=workshop_pb2.Workshop(
                     title=w["title"],
                     themes=[common_pb2.Theme.Value("THEME_" + t) for t in w["themes"]],
                     start_time=timestamp(w["start"]), end_time=timestamp(w["end"]),
-                    venue=VENUE, capacity=CAPACITY, qpv_codes=w["qpv_codes"],
+                    venue=self.demo.venue, capacity=self.demo.capacity,
+                    qpv_codes=w["qpv_codes"],
                     description=w["description"]),
-                request_id=f"{RID}-workshop-{wkey}"))
+                request_id=f"{self.demo.rid}-workshop-{wkey}"))
             self.tally.add("workshops", workshop)
 
         # DRAFT -> SCHEDULED, then registrations (taken while draft or scheduled).
@@ -629,7 +985,7 @@ class Loader:
             reg = self.call(self.ws.RegisterParticipant,
                             workshop_service_pb2.RegisterParticipantRequest(
                                 parent=workshop.name, person=person.name,
-                                request_id=f"{RID}-reg-{wkey}-{key}"),
+                                request_id=f"{self.demo.rid}-reg-{wkey}-{key}"),
                             tolerate=(grpc.StatusCode.ALREADY_EXISTS,))
             if reg is None:  # registered meanwhile: read it back below
                 self.tally.add("registrations", created=False)
@@ -691,7 +1047,7 @@ class Loader:
                             reproducible=reproducible,
                             qpv_codes=list(org.qpv_codes)[:2],
                             organization=org.name),
-                        request_id=f"{RID}-contribution-{ckey}"))
+                        request_id=f"{self.demo.rid}-contribution-{ckey}"))
                 self.tally.add("contributions", contribution)
             if contribution.vote_count >= votes or not open_for_input:
                 self.tally.add("votes", created=False, count=contribution.vote_count)
@@ -716,9 +1072,9 @@ class Loader:
         self.load_persons()
         existing = {w.title: w for w in self.list_all(
             self.ws.ListWorkshops, workshop_service_pb2.ListWorkshopsRequest, "workshops",
-            parent=PARENT)}
+            parent=self.demo.parent)}
         summaries = []
-        for number, w in enumerate(WORKSHOPS, start=1):
+        for number, w in enumerate(self.demo.workshops, start=1):
             workshop = self.load_workshop(number, w, existing)
             contributions = self.list_all(
                 self.ws.ListContributions, workshop_service_pb2.ListContributionsRequest,
@@ -726,7 +1082,7 @@ class Loader:
             summaries.append((workshop, contributions))
 
         t = self.tally
-        print("Nord 2018 demo (préfecture 59):")
+        print(f"{self.demo.label}:")
         for kind in ("organizations", "persons", "workshops", "registrations", "attendance",
                      "contributions", "votes"):
             print(f"  {kind + ':':15s} {t.line(kind)}")
@@ -738,17 +1094,24 @@ class Loader:
                   f"{len(contributions)} contributions, "
                   f"{sum(c.vote_count for c in contributions)} votes")
             print(f"      {workshop.title}")
+        return t
 
 
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
-    parser = argparse.ArgumentParser(description="Load the Nord 2018 demo (idempotent).")
+    parser = argparse.ArgumentParser(
+        description="Load the Nord 2018 demo and the demo workshops of two more préfectures "
+                    "(idempotent).")
     parser.add_argument("--stakeholder", default="127.0.0.1:50051",
                         help="qpv-stakeholder gRPC address (default %(default)s)")
     parser.add_argument("--workshop", default="127.0.0.1:50052",
                         help="qpv-workshop gRPC address (default %(default)s)")
     parser.add_argument("--python-dir", default=os.path.join(here, "..", "build", "python"),
                         help="generated Python modules (default build/python)")
+    parser.add_argument("--prefecture", action="append", metavar="CODE",
+                        choices=[d.code for d in DEMOS],
+                        help="load only this préfecture's demo (repeatable; default: "
+                             + ", ".join(d.code for d in DEMOS) + ")")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="show the tolerated errors of a re-run")
     args = parser.parse_args()
@@ -781,7 +1144,16 @@ def main():
         except grpc.FutureTimeoutError:
             die(f"cannot reach the {label} service at {address}")
         stubs.append(stub_type(channel))
-    Loader(*stubs, verbose=args.verbose).run()
+    wanted = set(args.prefecture or [d.code for d in DEMOS])
+    demos = [d for d in DEMOS if d.code in wanted]
+    created = 0
+    for i, demo in enumerate(demos):
+        if i > 0:
+            print()
+        tally = Loader(*stubs, demo=demo, verbose=args.verbose).run()
+        created += sum(tally.created.values())
+    print(f"\n{len(demos)} préfecture(s) loaded: "
+          f"{', '.join(d.code for d in demos)}; {created} resources created by this run.")
 
 
 if __name__ == "__main__":

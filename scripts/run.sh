@@ -334,7 +334,7 @@ cat <<BANNER
 BANNER
 if [[ -x "$BIN_DIR/qpvctl" ]]; then
   cat <<TRY
-    $qpvctl health
+    $qpvctl health --service all
     $qpvctl workshop list --prefecture 59
     $qpvctl report prefecture 59
     $qpvctl national dashboard

@@ -22,6 +22,13 @@ const FlagSpec* FindSpec(const std::vector<FlagSpec>& specs, absl::string_view n
   return nullptr;
 }
 
+const FlagSpec* FindShort(const std::vector<FlagSpec>& specs, char c) {
+  for (const auto& s : specs) {
+    if (s.short_name != 0 && s.short_name == c) return &s;
+  }
+  return nullptr;
+}
+
 absl::StatusOr<std::string> ParseSwitchValue(absl::string_view flag, absl::string_view v) {
   const std::string lower = absl::AsciiStrToLower(v);
   if (lower == "true" || lower == "yes" || lower == "1") return std::string("true");
@@ -83,6 +90,10 @@ FlagSpec Value(std::string name, std::string metavar, std::string help) {
 FlagSpec Repeated(std::string name, std::string metavar, std::string help) {
   return FlagSpec{std::move(name), true, true, std::move(metavar), std::move(help)};
 }
+FlagSpec WithShort(FlagSpec spec, char c) {
+  spec.short_name = c;
+  return spec;
+}
 
 bool Args::Has(absl::string_view flag) const { return values_.find(flag) != values_.end(); }
 
@@ -141,11 +152,18 @@ absl::StatusOr<Args> ParseArgs(const std::vector<std::string>& tokens,
       continue;
     }
     absl::string_view name = tok;
+    std::string short_target;
     if (name == "-h") {
       name = "--help";
     } else if (!absl::StartsWith(name, "--")) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("unknown flag '", tok, "' (flags are spelt --name)"));
+      // "-o FILE" or "-oFILE" is not accepted: only "-o" alone, then its value.
+      const FlagSpec* s = tok.size() == 2 ? FindShort(specs, tok[1]) : nullptr;
+      if (s == nullptr) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("unknown flag '", tok, "' (flags are spelt --name)"));
+      }
+      short_target = "--" + s->name;
+      name = short_target;
     }
     name.remove_prefix(2);
     std::optional<std::string> inline_value;

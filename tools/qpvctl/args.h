@@ -23,6 +23,7 @@ struct FlagSpec {
   bool repeatable = false;   // --theme a --theme b
   std::string metavar;       // shown in help: --prefecture CODE
   std::string help;
+  char short_name = 0;       // 'o' accepts "-o FILE" for "--output FILE"
 };
 
 // A switch with its help text.
@@ -31,6 +32,8 @@ FlagSpec Switch(std::string name, std::string help);
 FlagSpec Value(std::string name, std::string metavar, std::string help);
 // A flag that may be given several times (values also split on commas).
 FlagSpec Repeated(std::string name, std::string metavar, std::string help);
+// The same flag, also accepted as "-c" (one ASCII letter).
+FlagSpec WithShort(FlagSpec spec, char c);
 
 class Args {
  public:
@@ -56,7 +59,8 @@ class Args {
 
 // Parses tokens (argv without the program, group and verb) against `specs`.
 // Accepts "--flag value", "--flag=value", switches "--flag" and
-// "--flag=true|false", "-h" for "--help", and "--" to end the flags.
+// "--flag=true|false", "-h" for "--help", "-c value" for a flag declared
+// WithShort(.., 'c'), and "--" to end the flags.
 // Unknown flags, missing values, a non-repeatable flag given twice and
 // invalid UTF-8 are INVALID_ARGUMENT with a message for the user.
 // If `stop_at_positional`, parsing stops at the first positional token and

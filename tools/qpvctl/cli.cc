@@ -1,5 +1,7 @@
 #include "tools/qpvctl/cli.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdlib>
 
@@ -27,6 +29,20 @@ qpv::stakeholder::v1::StakeholderService::Stub* Context::stakeholder() {
 qpv::workshop::v1::WorkshopService::Stub* Context::workshop() {
   if (!workshop_) workshop_ = qpv::workshop::v1::WorkshopService::NewStub(Channel(workshop_addr));
   return workshop_.get();
+}
+
+qpv::reporting::v1::ReportingService::Stub* Context::reporting() {
+  if (!reporting_) {
+    reporting_ = qpv::reporting::v1::ReportingService::NewStub(Channel(reporting_addr));
+  }
+  return reporting_.get();
+}
+
+qpv::national::v1::NationalAggregationService::Stub* Context::national() {
+  if (!national_) {
+    national_ = qpv::national::v1::NationalAggregationService::NewStub(Channel(national_addr));
+  }
+  return national_.get();
 }
 
 void Context::Prepare(grpc::ClientContext* context) const {
@@ -63,6 +79,12 @@ std::vector<FlagSpec> ListFlags() {
           Switch("all", "follow page tokens to the last page")};
 }
 
+std::vector<FlagSpec> PageFlags() {
+  std::vector<FlagSpec> flags = ListFlags();
+  flags.erase(flags.begin());  // --filter
+  return flags;
+}
+
 std::vector<FlagSpec> GlobalFlags() {
   return {Switch("json", "print the proto JSON mapping instead of tables"),
           Value("timeout", "DURATION", "deadline of each call (default 5s)"),
@@ -70,6 +92,10 @@ std::vector<FlagSpec> GlobalFlags() {
                 "StakeholderService (default $QPV_STAKEHOLDER_ADDR or 127.0.0.1:50051)"),
           Value("workshop-addr", "HOST:PORT",
                 "WorkshopService (default $QPV_WORKSHOP_ADDR or 127.0.0.1:50052)"),
+          Value("reporting-addr", "HOST:PORT",
+                "ReportingService (default $QPV_REPORTING_ADDR or 127.0.0.1:50053)"),
+          Value("national-addr", "HOST:PORT",
+                "NationalAggregationService (default $QPV_NATIONAL_ADDR or 127.0.0.1:50054)"),
           Switch("help", "show help")};
 }
 
@@ -119,14 +145,45 @@ std::string TimeText(const google::protobuf::Timestamp& ts) { return TimestampTe
 
 std::vector<Command> HealthCommands() {
   return {Command{
-      "health", "", "", "check grpc.health.v1.Health on both services", {}, 0, 0,
+      "health", "", "[--service NAME]...",
+      "check grpc.health.v1.Health: stakeholder and workshop, and reporting and national "
+      "when their address is set",
+      {Repeated("service", "NAME",
+                "stakeholder, workshop, reporting, national or all; repeat or "
+                "comma-separate")},
+      0, 0,
       [](Context& ctx) {
         struct Target {
           const char* service;
           std::string addr;
         };
-        const Target targets[] = {{"stakeholder", ctx.stakeholder_addr},
-                                  {"workshop", ctx.workshop_addr}};
+        const std::vector<Target> known{{"stakeholder", ctx.stakeholder_addr},
+                                        {"workshop", ctx.workshop_addr},
+                                        {"reporting", ctx.reporting_addr},
+                                        {"national", ctx.national_addr}};
+        std::vector<Target> targets;
+        const std::vector<std::string> wanted = ctx.args.GetAll("service");
+        for (const auto& w : wanted) {
+          if (w == "all") {
+            targets = known;
+            break;
+          }
+          auto it = std::find_if(known.begin(), known.end(),
+                                 [&](const Target& t) { return w == t.service; });
+          if (it == known.end()) {
+            return ctx.Usage(absl::StrCat("--service: unknown service \"", w,
+                                          "\" (one of: stakeholder, workshop, reporting, "
+                                          "national, all)"));
+          }
+          targets.push_back(*it);
+        }
+        if (wanted.empty()) {
+          // A préfecture stack may run without national, and older set-ups
+          // without reporting: check those only when pointed at them.
+          targets = {known[0], known[1]};
+          if (ctx.reporting_addr_set) targets.push_back(known[2]);
+          if (ctx.national_addr_set) targets.push_back(known[3]);
+        }
         Table table({"SERVICE", "ADDRESS", "STATUS"});
         std::vector<std::string> json_parts;
         bool all_serving = true;
@@ -167,6 +224,8 @@ std::vector<Command> HealthCommands() {
 std::vector<Command> AllCommands() {
   std::vector<Command> all = StakeholderCommands();
   for (auto& c : WorkshopCommands()) all.push_back(std::move(c));
+  for (auto& c : ReportingCommands()) all.push_back(std::move(c));
+  for (auto& c : NationalCommands()) all.push_back(std::move(c));
   for (auto& c : HealthCommands()) all.push_back(std::move(c));
   return all;
 }
@@ -181,6 +240,7 @@ std::string FlagLines(const std::vector<FlagSpec>& flags) {
   std::string out;
   for (const auto& f : flags) {
     std::string left = "--" + f.name;
+    if (f.short_name != 0) left = absl::StrCat("-", std::string(1, f.short_name), ", ", left);
     if (f.takes_value) absl::StrAppend(&left, " ", f.metavar);
     if (f.repeatable) left += "...";
     left.resize(std::max<size_t>(28, left.size() + 2), ' ');
@@ -202,11 +262,11 @@ std::vector<std::string> Groups(const std::vector<Command>& commands) {
 std::string MainHelp(const std::vector<Command>& commands) {
   std::string out =
       "qpvctl: command-line client of the quartiers backend (StakeholderService, "
-      "WorkshopService)\n\nusage: qpvctl [global flags] GROUP [VERB] [ARGS] [flags]\n\n"
+      "WorkshopService, ReportingService, NationalAggregationService)\n\nusage: qpvctl [global flags] GROUP [VERB] [ARGS] [flags]\n\n"
       "commands:\n";
   for (const auto& c : commands) {
     std::string left = Path(c);
-    if (left.size() < 24) left.resize(24, ' ');
+    if (left.size() < 26) left.resize(26, ' ');
     absl::StrAppend(&out, "  ", left, c.summary, "\n");
   }
   absl::StrAppend(&out, "\nglobal flags (accepted anywhere):\n", FlagLines(GlobalFlags()),
@@ -214,6 +274,7 @@ std::string MainHelp(const std::vector<Command>& commands) {
                   "Times are RFC 3339 with an offset (2018-02-06T09:00:00+01:00) or 'now'.\n"
                   "Enums take short names (employment, association, good-practice) or full "
                   "names.\n"
+                  "Reports and dashboards print times in the local time zone ($TZ).\n"
                   "Exit status: 0 ok, 1 RPC error (or a service not SERVING for 'health'), "
                   "2 usage error.\n"
                   "'qpvctl GROUP --help' and 'qpvctl GROUP VERB --help' give details.\n");
@@ -324,14 +385,23 @@ int RunMain(const std::vector<std::string>& argv, std::ostream& out, std::ostrea
     if (!d.ok()) return ctx.Usage(d.status());
     ctx.timeout = *d;
   }
-  auto addr = [&](const char* flag, const char* env, const std::string& fallback) {
-    if (auto v = ctx.args.Get(flag)) return *v;
+  auto addr = [&](const char* flag, const char* env, const std::string& fallback,
+                  bool* set = nullptr) {
     const char* e = std::getenv(env);
-    return (e != nullptr && *e != '\0') ? std::string(e) : fallback;
+    const bool from_env = e != nullptr && *e != '\0';
+    if (set != nullptr) *set = ctx.args.Has(flag) || from_env;
+    if (auto v = ctx.args.Get(flag)) return *v;
+    return from_env ? std::string(e) : fallback;
   };
   ctx.stakeholder_addr = addr("stakeholder-addr", "QPV_STAKEHOLDER_ADDR", ctx.stakeholder_addr);
   ctx.workshop_addr = addr("workshop-addr", "QPV_WORKSHOP_ADDR", ctx.workshop_addr);
+  ctx.reporting_addr = addr("reporting-addr", "QPV_REPORTING_ADDR", ctx.reporting_addr,
+                            &ctx.reporting_addr_set);
+  ctx.national_addr = addr("national-addr", "QPV_NATIONAL_ADDR", ctx.national_addr,
+                           &ctx.national_addr_set);
   ctx.now = Clock::Real()->Now();
+  ctx.tz = absl::LocalTimeZone();
+  ctx.terminal = &out == &std::cout && isatty(STDOUT_FILENO) == 1;
   return cmd->run(ctx);
 }
 

@@ -1,5 +1,6 @@
 // The pure parts of qpvctl: argument parsing, enum/time parsing, request
 // building (update masks, filters), table rendering, error and JSON output.
+#include <cstdlib>
 #include <sstream>
 
 #include "gmock/gmock.h"
@@ -18,6 +19,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using qpv::common::v1::ActorCategory_descriptor;
 using qpv::common::v1::Theme_descriptor;
 
@@ -437,10 +439,244 @@ TEST(RunMain, UnreachableServerIsAnRpcError) {
             1);
   EXPECT_THAT(err, HasSubstr("qpvctl: UNAVAILABLE"));
   EXPECT_EQ(RunCli({"health", "--stakeholder-addr", "127.0.0.1:1", "--workshop-addr", "127.0.0.1:1",
+                 "--reporting-addr", "127.0.0.1:1", "--national-addr", "127.0.0.1:1",
                  "--timeout", "2s", "--json"},
                 &out, &err),
             1);
   EXPECT_THAT(out, HasSubstr("\"stakeholder\":{\"address\":\"127.0.0.1:1\",\"status\":\"unreachable\"}"));
+  EXPECT_THAT(out, HasSubstr("\"national\":{\"address\":\"127.0.0.1:1\",\"status\":\"unreachable\"}"));
+  // Without their addresses, reporting and national are not checked.
+  unsetenv("QPV_REPORTING_ADDR");
+  unsetenv("QPV_NATIONAL_ADDR");
+  EXPECT_EQ(RunCli({"health", "--stakeholder-addr", "127.0.0.1:1", "--workshop-addr",
+                    "127.0.0.1:1", "--timeout", "2s", "--json"},
+                   &out, &err),
+            1);
+  EXPECT_THAT(out, Not(HasSubstr("reporting")));
+  setenv("QPV_NATIONAL_ADDR", "127.0.0.1:1", 1);
+  EXPECT_EQ(RunCli({"health", "--stakeholder-addr", "127.0.0.1:1", "--workshop-addr",
+                    "127.0.0.1:1", "--timeout", "2s", "--json"},
+                   &out, &err),
+            1);
+  unsetenv("QPV_NATIONAL_ADDR");
+  EXPECT_THAT(out, HasSubstr("\"national\":{\"address\":\"127.0.0.1:1\""));
+  EXPECT_THAT(out, Not(HasSubstr("reporting")));
+  // --service narrows the check.
+  EXPECT_EQ(RunCli({"health", "--service", "reporting", "--reporting-addr", "127.0.0.1:1",
+                    "--timeout", "2s", "--json"},
+                   &out, &err),
+            1);
+  EXPECT_EQ(out, "{\"reporting\":{\"address\":\"127.0.0.1:1\",\"status\":\"unreachable\"}}\n");
+  EXPECT_EQ(RunCli({"health", "--service", "all", "--stakeholder-addr", "127.0.0.1:1",
+                    "--workshop-addr", "127.0.0.1:1", "--reporting-addr", "127.0.0.1:1",
+                    "--national-addr", "127.0.0.1:1", "--timeout", "2s"},
+                   &out, &err),
+            1);
+  EXPECT_THAT(out, HasSubstr("stakeholder  127.0.0.1:1  unreachable"));
+  EXPECT_THAT(out, HasSubstr("national     127.0.0.1:1  unreachable"));
+  EXPECT_EQ(RunCli({"health", "--service", "gateway"}, &out, &err), 2);
+  EXPECT_THAT(err, HasSubstr("unknown service \"gateway\""));
+  EXPECT_EQ(RunCli({"report", "workshop", "prefectures/59/workshops/w1", "--reporting-addr",
+                    "127.0.0.1:1", "--timeout", "2s"},
+                   &out, &err),
+            1);
+  EXPECT_THAT(err, HasSubstr("qpvctl: UNAVAILABLE"));
+}
+
+// --- reporting and national: parsing and request building ---------------------------
+
+TEST(ParseArgs, ShortFlags) {
+  std::vector<FlagSpec> specs{WithShort(Value("output", "FILE", ""), 'o'), Switch("all", "")};
+  Args a = MustParse({"-o", "rapport.csv", "--all"}, specs);
+  EXPECT_EQ(a.GetOr("output", ""), "rapport.csv");
+  EXPECT_THAT(ParseArgs({"-x"}, specs).status().message(), HasSubstr("unknown flag '-x'"));
+  EXPECT_THAT(ParseArgs({"-ofile"}, specs).status().message(), HasSubstr("unknown flag"));
+  EXPECT_THAT(ParseArgs({"-o"}, specs).status().message(), HasSubstr("--output needs a value"));
+  EXPECT_THAT(ParseArgs({"-o", "a", "--output", "b"}, specs).status().message(),
+              HasSubstr("given twice"));
+}
+
+TEST(Builders, PrefectureAndRegionCodes) {
+  unsetenv("QPV_PREFECTURE");
+  EXPECT_EQ(*PrefectureCode("59"), "59");
+  EXPECT_EQ(*PrefectureCode(" prefectures/2a "), "2A");
+  EXPECT_EQ(*PrefectureCode("971"), "971");
+  EXPECT_THAT(PrefectureCode("").status().message(), HasSubstr("QPV_PREFECTURE"));
+  EXPECT_FALSE(PrefectureCode("59/x").ok());
+  EXPECT_FALSE(PrefectureCode("5900").ok());
+  setenv("QPV_PREFECTURE", "13", 1);
+  EXPECT_EQ(*PrefectureCode(""), "13");
+  unsetenv("QPV_PREFECTURE");
+
+  EXPECT_EQ(*RegionCode("32"), "32");
+  EXPECT_EQ(*RegionCode("Hauts-de-France"), "32");
+  EXPECT_EQ(*RegionCode("provence alpes cote d'azur"), "93");
+  EXPECT_EQ(*RegionCode("AUVERGNE-RHÔNE-ALPES"), "84");
+  EXPECT_EQ(*RegionCode("ile de france"), "11");
+  auto bad = RegionCode("Flandre");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(bad.status().message(), HasSubstr("--region: unknown region \"Flandre\""));
+  EXPECT_FALSE(RegionCode("").ok());
+}
+
+TEST(Builders, ExportReport) {
+  unsetenv("QPV_PREFECTURE");
+  using Export = qpv::reporting::v1::ExportReportRequest;
+  auto w = BuildExportReport(MustParse(
+      {"--workshop", "prefectures/59/workshops/w1", "--format", "html"}, FlagsOf("report", "export")));
+  ASSERT_TRUE(w.ok()) << w.status();
+  EXPECT_EQ(w->workshop(), "prefectures/59/workshops/w1");
+  EXPECT_EQ(w->format(), Export::FORMAT_HTML);
+
+  auto p = BuildExportReport(
+      MustParse({"--prefecture", "59", "-o", "Rapport.MD"}, FlagsOf("report", "export")));
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->prefecture(), "59");
+  EXPECT_EQ(p->format(), Export::FORMAT_MARKDOWN);  // from the extension
+  EXPECT_EQ(BuildExportReport(MustParse({"--prefecture", "59", "--format", "md"},
+                                        FlagsOf("report", "export")))
+                ->format(),
+            Export::FORMAT_MARKDOWN);
+
+  EXPECT_THAT(BuildExportReport(MustParse({"--prefecture", "59"}, FlagsOf("report", "export")))
+                  .status()
+                  .message(),
+              HasSubstr("--format is required"));
+  EXPECT_THAT(BuildExportReport(MustParse({"--prefecture", "59", "--format", "pdf"},
+                                          FlagsOf("report", "export")))
+                  .status()
+                  .message(),
+              HasSubstr("--format: unknown value \"pdf\""));
+  EXPECT_THAT(BuildExportReport(MustParse({"--workshop", "w", "--prefecture", "59", "--format",
+                                           "csv"},
+                                          FlagsOf("report", "export")))
+                  .status()
+                  .message(),
+              HasSubstr("not both"));
+  EXPECT_THAT(BuildExportReport(MustParse({"--format", "csv"}, FlagsOf("report", "export")))
+                  .status()
+                  .message(),
+              HasSubstr("give --workshop NAME or --prefecture CODE"));
+  EXPECT_THAT(BuildExportReport(MustParse({"--prefecture", "../59", "--format", "csv"},
+                                          FlagsOf("report", "export")))
+                  .status()
+                  .message(),
+              HasSubstr("--prefecture:"));
+}
+
+TEST(Builders, ExportPathNeverLeavesTheCurrentDirectory) {
+  const auto csv = qpv::reporting::v1::ExportReportRequest::FORMAT_CSV;
+  const Args none = MustParse({}, FlagsOf("report", "export"));
+  EXPECT_EQ(ExportPath(none, "rapport-59-atelier-abc.csv", csv), "rapport-59-atelier-abc.csv");
+  EXPECT_EQ(ExportPath(none, "../../etc/passwd", csv), "passwd");
+  EXPECT_EQ(ExportPath(none, "C:\\x\\r.csv", csv), "r.csv");
+  EXPECT_EQ(ExportPath(none, ".bashrc", csv), "bashrc");
+  EXPECT_EQ(ExportPath(none, "rapport préfecture.csv", csv), "rapport-pr--fecture.csv");
+  EXPECT_EQ(ExportPath(none, "", csv), "rapport.csv");
+  EXPECT_EQ(ExportPath(none, "..", qpv::reporting::v1::ExportReportRequest::FORMAT_HTML),
+            "rapport.html");
+  EXPECT_EQ(ExportPath(MustParse({"-o", "-"}, FlagsOf("report", "export")), "x.csv", csv), "-");
+  EXPECT_EQ(ExportPath(MustParse({"-o", "/tmp/a.csv"}, FlagsOf("report", "export")), "x.csv", csv),
+            "/tmp/a.csv");
+}
+
+TEST(Builders, DashboardRequest) {
+  auto req = BuildDashboardRequest(
+      MustParse({"--theme", "health", "--region", "Hauts-de-France", "--from",
+                 "2018-02-01T00:00:00+01:00", "--to", "2018-03-01T00:00:00+01:00"},
+                FlagsOf("national", "dashboard")),
+      kNow);
+  ASSERT_TRUE(req.ok()) << req.status();
+  EXPECT_EQ(req->theme(), qpv::common::v1::THEME_HEALTH);
+  EXPECT_EQ(req->region(), "32");
+  EXPECT_EQ(req->start_time().seconds(), 1517439600);  // 2018-01-31T23:00:00Z
+  EXPECT_EQ(req->end_time().seconds(), 1519858800);    // 2018-02-28T23:00:00Z
+
+  auto empty = BuildDashboardRequest(MustParse({}, FlagsOf("national", "watch")), kNow);
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(empty->theme(), 0);
+  EXPECT_FALSE(empty->has_start_time());
+
+  EXPECT_THAT(BuildDashboardRequest(MustParse({"--from", "2018-03-01T00:00:00Z", "--to",
+                                               "2018-02-01T00:00:00Z"},
+                                              FlagsOf("national", "dashboard")),
+                                    kNow)
+                  .status()
+                  .message(),
+              HasSubstr("--to must be after --from"));
+  EXPECT_FALSE(BuildDashboardRequest(MustParse({"--theme", "sport"}, FlagsOf("national", "dashboard")),
+                                     kNow)
+                   .ok());
+  EXPECT_FALSE(BuildDashboardRequest(MustParse({"--from", "hier"}, FlagsOf("national", "dashboard")),
+                                     kNow)
+                   .ok());
+}
+
+TEST(Builders, StatusAndGoodPractices) {
+  auto st = BuildPrefectureStatusRequest(MustParse({"--region", "84"}, FlagsOf("national", "status")));
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->region(), "84");
+  EXPECT_FALSE(
+      BuildPrefectureStatusRequest(MustParse({"--region", "99"}, FlagsOf("national", "status")))
+          .ok());
+
+  auto gp = BuildGoodPracticesRequest(MustParse({"--theme", "employment", "--min-prefectures", "2"},
+                                                FlagsOf("national", "good-practices")));
+  ASSERT_TRUE(gp.ok()) << gp.status();
+  EXPECT_EQ(gp->theme(), qpv::common::v1::THEME_EMPLOYMENT_ECONOMIC_DEVELOPMENT);
+  EXPECT_EQ(gp->min_prefecture_count(), 2);
+  EXPECT_THAT(BuildGoodPracticesRequest(MustParse({"--min-prefectures", "0"},
+                                                  FlagsOf("national", "good-practices")))
+                  .status()
+                  .message(),
+              HasSubstr("at least 1"));
+  EXPECT_THAT(BuildGoodPracticesRequest(MustParse({"--min-prefectures", "two"},
+                                                  FlagsOf("national", "good-practices")))
+                  .status()
+                  .message(),
+              HasSubstr("--min-prefectures"));
+}
+
+TEST(Builders, SubmitSnapshotJson) {
+  auto req = BuildSubmitRequest(R"({"prefecture":"59","version":"3",
+      "buildTime":"2018-02-13T12:00:00Z",
+      "workshops":[{"workshop":"prefectures/59/workshops/w1","state":"STATE_HELD",
+                    "themes":["THEME_HEALTH"],"attendedCount":"12"}]})");
+  ASSERT_TRUE(req.ok()) << req.status();
+  EXPECT_EQ(req->snapshot().prefecture(), "59");
+  EXPECT_EQ(req->snapshot().version(), 3);
+  ASSERT_EQ(req->snapshot().workshops_size(), 1);
+  EXPECT_EQ(req->snapshot().workshops(0).attended_count(), 12);
+  EXPECT_EQ(req->snapshot().workshops(0).themes(0), qpv::common::v1::THEME_HEALTH);
+
+  EXPECT_THAT(BuildSubmitRequest(R"({"prefecture":"59","versoin":3})").status().message(),
+              HasSubstr("not the proto JSON of a PrefectureSnapshot"));
+  EXPECT_FALSE(BuildSubmitRequest("not json").ok());
+  // A whole request is not a snapshot.
+  EXPECT_FALSE(BuildSubmitRequest(R"({"snapshot":{"prefecture":"59"}})").ok());
+}
+
+TEST(RunMain, ReportingAndNationalUsage) {
+  unsetenv("QPV_PREFECTURE");
+  std::string out, err;
+  EXPECT_EQ(RunCli({"--help"}, &out, &err), 0);
+  EXPECT_THAT(out, HasSubstr("national good-practices"));
+  EXPECT_THAT(out, HasSubstr("--reporting-addr"));
+  EXPECT_EQ(RunCli({"report", "export", "--help"}, &out, &err), 0);
+  EXPECT_THAT(out, HasSubstr("-o, --output FILE"));
+  EXPECT_EQ(RunCli({"national", "--help"}, &out, &err), 0);
+  EXPECT_THAT(out, HasSubstr("qpvctl national watch"));
+  EXPECT_EQ(RunCli({"report", "prefecture"}, &out, &err), 2);
+  EXPECT_THAT(err, HasSubstr("QPV_PREFECTURE"));
+  EXPECT_EQ(RunCli({"report", "workshop"}, &out, &err), 2);
+  EXPECT_EQ(RunCli({"feed", "status", "59", "60"}, &out, &err), 2);
+  EXPECT_EQ(RunCli({"national", "dashboard", "--region", "Flandre"}, &out, &err), 2);
+  EXPECT_THAT(err, HasSubstr("see 'qpvctl national dashboard --help'"));
+  EXPECT_EQ(RunCli({"national", "watch", "--count", "0"}, &out, &err), 2);
+  EXPECT_EQ(RunCli({"national", "submit"}, &out, &err), 2);
+  EXPECT_THAT(err, HasSubstr("--file is required"));
+  EXPECT_EQ(RunCli({"national", "submit", "--file", "/nonexistent/snapshot.json"}, &out, &err), 2);
+  EXPECT_THAT(err, HasSubstr("cannot read"));
 }
 
 }  // namespace

@@ -61,11 +61,6 @@ bool IsZeroWidth(uint32_t cp) {
          cp == 0x200B || cp == 0x200D || cp == 0xFEFF;
 }
 
-std::string PadRight(const std::string& s, size_t width) {
-  const size_t w = DisplayWidth(s);
-  return w >= width ? s : s + std::string(width - w, ' ');
-}
-
 std::string SingleValueText(const Message& m, const FieldDescriptor* f, int index) {
   const Reflection* r = m.GetReflection();
   const bool rep = f->is_repeated();
@@ -123,6 +118,20 @@ void AppendRows(const Message& m, const std::string& prefix,
 
 }  // namespace
 
+std::string PadRight(absl::string_view utf8, size_t width) {
+  const size_t w = DisplayWidth(utf8);
+  std::string out(utf8);
+  if (w < width) out.append(width - w, ' ');
+  return out;
+}
+
+std::string PadLeft(absl::string_view utf8, size_t width) {
+  const size_t w = DisplayWidth(utf8);
+  std::string out = w < width ? std::string(width - w, ' ') : std::string();
+  out.append(utf8.data(), utf8.size());
+  return out;
+}
+
 size_t DisplayWidth(absl::string_view utf8) {
   size_t width = 0;
   size_t i = 0;
@@ -175,10 +184,14 @@ std::string Table::Render() const {
     for (size_t c = 0; c < n; ++c) widths[c] = std::max(widths[c], DisplayWidth(row[c]));
   }
   std::string out;
+  auto right = [&](size_t c) { return std::find(right_.begin(), right_.end(), c) != right_.end(); };
   auto line = [&](const std::vector<std::string>& cells) {
-    std::string l;
+    std::string l = indent_;
     for (size_t c = 0; c < n; ++c) {
-      if (c + 1 < n) {
+      if (right(c)) {
+        l += PadLeft(cells[c], widths[c]);
+        if (c + 1 < n) l += "  ";
+      } else if (c + 1 < n) {
         l += PadRight(cells[c], widths[c]);
         l += "  ";
       } else {
@@ -210,6 +223,51 @@ std::string RenderDetail(const std::vector<std::pair<std::string, std::string>>&
       out += '\n';
     }
   }
+  return out;
+}
+
+std::string RenderSummary(const std::vector<std::pair<std::string, std::string>>& rows,
+                          absl::string_view indent) {
+  size_t width = 0;
+  for (const auto& [k, v] : rows) width = std::max(width, DisplayWidth(k));
+  std::string out;
+  const std::string under = absl::StrCat(indent, std::string(width + 2, ' '));
+  for (const auto& [k, v] : rows) {
+    absl::StrAppend(&out, indent, PadRight(k, width), "  ");
+    std::vector<absl::string_view> lines = absl::StrSplit(v, '\n');
+    for (size_t i = 0; i < lines.size(); ++i) {
+      if (i > 0) out += under;
+      out.append(lines[i].data(), lines[i].size());
+      out += '\n';
+    }
+  }
+  return out;
+}
+
+std::string WrapText(absl::string_view utf8, size_t width) {
+  std::string out;
+  size_t line = 0;
+  for (absl::string_view word : absl::StrSplit(utf8, absl::ByAnyChar(" \n\t"), absl::SkipEmpty())) {
+    const size_t w = DisplayWidth(word);
+    if (line > 0 && line + 1 + w > width) {
+      out += '\n';
+      line = 0;
+    } else if (line > 0) {
+      out += ' ';
+      ++line;
+    }
+    out.append(word.data(), word.size());
+    line += w;
+  }
+  return out;
+}
+
+std::string Heading(absl::string_view title, bool document_title) {
+  std::string out(title);
+  out += '\n';
+  const char* rule = document_title ? "\u2550" : "\u2500";
+  for (size_t i = 0; i < DisplayWidth(title); ++i) out += rule;
+  out += '\n';
   return out;
 }
 

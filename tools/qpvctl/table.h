@@ -23,12 +23,21 @@ size_t DisplayWidth(absl::string_view utf8);
 // never splits a code point. Control characters (newline, tab) become spaces.
 std::string FitCell(absl::string_view utf8, size_t max_width);
 
+// Pads with spaces to `width` columns (on the right, or on the left for
+// numbers); never cuts.
+std::string PadRight(absl::string_view utf8, size_t width);
+std::string PadLeft(absl::string_view utf8, size_t width);
+
 // Cells longer than max_cell_width are cut, except resource names
 // ("prefectures/..."), which are shown whole.
 class Table {
  public:
   explicit Table(std::vector<std::string> headers, size_t max_cell_width = 48)
       : headers_(std::move(headers)), max_cell_width_(max_cell_width) {}
+  // Numbers read better aligned on their units.
+  void AlignRight(std::vector<size_t> columns) { right_ = std::move(columns); }
+  // Each line starts with `indent` (a table inside a report section).
+  void set_indent(std::string indent) { indent_ = std::move(indent); }
   void AddRow(std::vector<std::string> cells);
   size_t size() const { return rows_.size(); }
   // Columns separated by two spaces, the last one not padded, one line per
@@ -39,11 +48,26 @@ class Table {
   std::vector<std::string> headers_;
   std::vector<std::vector<std::string>> rows_;
   size_t max_cell_width_;
+  std::vector<size_t> right_;
+  std::string indent_;
 };
 
 // "key: value" lines, keys padded to the longest; multi-line values are
 // indented under their first line.
 std::string RenderDetail(const std::vector<std::pair<std::string, std::string>>& rows);
+
+// A report's key figures: "  label   value" lines, labels padded to the
+// longest; multi-line values are indented under their first line.
+std::string RenderSummary(const std::vector<std::pair<std::string, std::string>>& rows,
+                          absl::string_view indent = "  ");
+
+// Breaks `utf8` into lines of at most `width` columns at spaces (a longer
+// word stays whole on its own line), joined by '\n'.
+std::string WrapText(absl::string_view utf8, size_t width);
+
+// A section title over a rule of its width ("─", or "═" for a document
+// title): "Contributions par thème\n───────────────────────\n".
+std::string Heading(absl::string_view title, bool document_title = false);
 
 // Every field of a message, in declaration order, nested messages flattened
 // with dotted keys (person.given_name); Timestamps as RFC 3339, enums by
