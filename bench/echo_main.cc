@@ -1,0 +1,12 @@
+// qpv-bench-echo: the plain baseline. The services' bootstrap (thread pool,
+// metrics interceptor, health, reflection, logs, drain) around a method that
+// only returns its payload. Healthy without Redis.
+#include "absl/status/status.h"
+#include "bench/echo_service.h"
+#include "common/server/server.h"
+
+int main(int argc, char** argv) {
+  qpv::server::ServerEnv env = qpv::server::Init(argc, argv, "bench-echo", 50090);
+  qpv::bench::EchoServiceImpl service(nullptr);
+  return qpv::server::Serve(env, {&service}, [] { return absl::OkStatus(); });
+}

@@ -1,0 +1,10 @@
+// qpv-bench-echo-redis: the plain baseline plus one Redis SET per call,
+// through the services' Redis client and pool (QPV_REDIS_URL and friends).
+#include "bench/echo_service.h"
+#include "common/server/server.h"
+
+int main(int argc, char** argv) {
+  qpv::server::ServerEnv env = qpv::server::Init(argc, argv, "bench-echo-redis", 50091);
+  qpv::bench::EchoServiceImpl service(env.redis.get());
+  return qpv::server::Serve(env, {&service});
+}

@@ -1,0 +1,39 @@
+// The baselines' gRPC service, qpv.bench.v1.EchoService, on the same edge as
+// the services (server::UnaryService: request parsing, drain, error
+// mapping). With a Redis client, each call also makes one SET through
+// common/redis like a service's store does: the floor of a persisted call.
+#ifndef QPV_BENCH_ECHO_SERVICE_H_
+#define QPV_BENCH_ECHO_SERVICE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "bench/proto/echo.pb.h"
+#include "common/redis/redis_client.h"
+#include "common/server/unary_service.h"
+
+namespace qpv::bench {
+
+class EchoServiceImpl : public server::UnaryService {
+ public:
+  // `redis` may be null (plain echo); not owned.
+  explicit EchoServiceImpl(redis::RedisClient* redis);
+
+  // One Echo call, without gRPC (the tests call it directly).
+  absl::StatusOr<v1::EchoResponse> Echo(const v1::EchoRequest& req);
+
+  // Keys the Redis echo cycles through: memory stays flat however long the
+  // run (the AOF grows, as it does for the services).
+  static constexpr uint64_t kKeySpace = 4096;
+
+ private:
+  redis::RedisClient* redis_;
+  const std::string key_prefix_;
+  std::atomic<uint64_t> calls_{0};
+};
+
+}  // namespace qpv::bench
+
+#endif  // QPV_BENCH_ECHO_SERVICE_H_

@@ -1,0 +1,51 @@
+#include "bench/echo_service.h"
+
+#include "gtest/gtest.h"
+#include "tests/support/redis_server.h"
+
+namespace qpv::bench {
+namespace {
+
+TEST(EchoServiceTest, PlainEchoReturnsThePayload) {
+  EchoServiceImpl service(nullptr);
+  v1::EchoRequest req;
+  req.set_payload("bonjour");
+  auto resp = service.Echo(req);
+  ASSERT_TRUE(resp.ok()) << resp.status();
+  EXPECT_EQ(resp->payload(), "bonjour");
+}
+
+TEST(EchoServiceTest, RedisEchoWritesOnceAndCyclesItsKeys) {
+  testing::RedisServer& server = testing::SharedRedisServer();
+  server.Flush();
+  redis::Options options;
+  options.url = server.url();
+  auto client = redis::RedisClient::Create(options);
+  ASSERT_TRUE(client.ok());
+  EchoServiceImpl service(client->get());
+  v1::EchoRequest req;
+  req.set_payload("p");
+  for (uint64_t i = 0; i < EchoServiceImpl::kKeySpace + 3; ++i) {
+    ASSERT_TRUE(service.Echo(req).ok());
+  }
+  auto keys = (*client)->Command({"DBSIZE"});
+  ASSERT_TRUE(keys.ok());
+  EXPECT_EQ(keys->integer, static_cast<long long>(EchoServiceImpl::kKeySpace));
+  auto stats = (*client)->Command({"INFO", "commandstats"});
+  ASSERT_TRUE(stats.ok());
+  EXPECT_NE(stats->str.find(absl::StrCat("cmdstat_set:calls=", EchoServiceImpl::kKeySpace + 3)),
+            std::string::npos)
+      << stats->str;
+}
+
+TEST(EchoServiceTest, RedisDownIsUnavailable) {
+  redis::Options options;
+  options.url = "unix:///nonexistent/redis.sock";
+  auto client = redis::RedisClient::Create(options);
+  ASSERT_TRUE(client.ok());
+  EchoServiceImpl service(client->get());
+  EXPECT_EQ(service.Echo(v1::EchoRequest()).status().code(), absl::StatusCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace qpv::bench

@@ -1,0 +1,295 @@
+#!/usr/bin/env bash
+# Benchmarks the services against two baselines on this machine and writes
+# BENCHMARKS.md. Starts a private Redis for the préfecture stack and another
+# for national (AOF on, fsync every second, as scripts/run.sh), the baselines
+# qpv-bench-echo and qpv-bench-echo-redis, and the services, all on free
+# loopback ports; then runs each scenario right after a plain echo run, so
+# every figure has a baseline measured moments before it on the same machine.
+# qpv-reporting and qpv-national are optional: without their binaries their
+# scenarios are skipped, with a note in the report.
+#
+# Usage: bench/run.sh [options]
+#   --duration S       measured seconds per run [10]
+#   --warmup S         warm-up seconds per run [2]
+#   --concurrency N    calls outstanding at all times [64]
+#   --channels N       gRPC connections of the load generator [4]
+#   --scenarios LIST   comma-separated scenario names [all; qpv-bench --list]
+#   --output FILE      the report [BENCHMARKS.md at the repository root]
+#   --no-build         use the binaries in $QPV_BUILD_DIR/bin as they are
+#   --smoke            a check in seconds (scripts/test.sh runs it as bench_smoke):
+#                      1 s runs, 0.3 s warm-up, concurrency 8, two scenarios, the
+#                      report in a temporary file; fails unless every run produced
+#                      numbers with zero errors
+#   --help
+#
+# Environment: QPV_BUILD_DIR, QPV_JOBS (see scripts/lib.sh).
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+source "$(dirname "$0")/../scripts/lib.sh"
+
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
+
+COMMAND="bench/run.sh${*:+ $*}"
+# The build folder when it is not the default, so the command can be rerun.
+[[ "$QPV_BUILD_DIR" != "$QPV_ROOT/build" ]] && COMMAND="QPV_BUILD_DIR=${QPV_BUILD_DIR#"$QPV_ROOT"/} $COMMAND"
+duration=10 warmup=2 concurrency=64 channels=4 scenarios="" output="$QPV_ROOT/BENCHMARKS.md"
+do_build=1 smoke=0
+while (($#)); do
+  case "$1" in
+    --duration | --warmup | --concurrency | --channels | --scenarios | --output)
+      (($# >= 2)) || qpv_die "$1 needs a value"
+      case "$1" in
+        --duration) duration="$2" ;;
+        --warmup) warmup="$2" ;;
+        --concurrency) concurrency="$2" ;;
+        --channels) channels="$2" ;;
+        --scenarios) scenarios="$2" ;;
+        --output) output="$2" ;;
+      esac
+      shift 2
+      ;;
+    --no-build) do_build=0; shift ;;
+    --smoke) smoke=1; shift ;;
+    -h | --help) usage; exit 0 ;;
+    *) usage >&2; echo >&2; qpv_die "unknown option: $1" ;;
+  esac
+done
+for v in "$concurrency" "$channels"; do
+  [[ "$v" =~ ^[1-9][0-9]*$ ]] || qpv_die "--concurrency and --channels take positive integers, not '$v'"
+done
+for v in "$duration" "$warmup"; do
+  [[ "$v" =~ ^[0-9]+(\.[0-9]+)?$ ]] || qpv_die "--duration and --warmup take seconds (10, 0.5), not '$v'"
+done
+
+ALL_SCENARIOS=(CreateContribution GetWorkshop ListContributions RegisterParticipant VoteContribution
+  GetWorkshopReportCached GetWorkshopReportUncached
+  SubmitPrefectureSnapshot GetNationalDashboard WatchNationalDashboard)
+probe=100
+if ((smoke)); then
+  duration=1 warmup=0.3 concurrency=8 probe=10
+  [[ -n "$scenarios" ]] || scenarios="GetWorkshop,CreateContribution"
+fi
+if [[ -n "$scenarios" ]]; then IFS=, read -r -a SELECTED <<<"$scenarios"; else SELECTED=("${ALL_SCENARIOS[@]}"); fi
+for scenario in "${SELECTED[@]}"; do
+  [[ " ${ALL_SCENARIOS[*]} " == *" $scenario "* ]] ||
+    qpv_die "unknown scenario '$scenario'; known: ${ALL_SCENARIOS[*]}"
+done
+
+BIN_DIR="$QPV_BUILD_DIR/bin"
+PYTHON=/usr/bin/python3
+
+# ---------------------------------------------------------------- build
+if ((do_build)); then
+  qpv_install_deps
+  qpv_build --target qpv-bench qpv-bench-echo qpv-bench-echo-redis qpv-stakeholder qpv-workshop
+  # Optional: a broken reporting or national build only skips their scenarios.
+  (qpv_build --target qpv-reporting qpv-national) ||
+    qpv_warn "qpv-reporting or qpv-national did not build: their scenarios will be skipped"
+fi
+for b in qpv-bench qpv-bench-echo qpv-bench-echo-redis qpv-stakeholder qpv-workshop; do
+  [[ -x "$BIN_DIR/$b" ]] || qpv_die "$BIN_DIR/$b not found: build first (bench/run.sh without --no-build)"
+done
+command -v redis-server >/dev/null 2>&1 || qpv_die "redis-server not found: apt-get install redis-server"
+have_reporting=0 have_national=0
+[[ -x "$BIN_DIR/qpv-reporting" ]] && have_reporting=1
+[[ -x "$BIN_DIR/qpv-national" ]] && have_national=1
+
+# ---------------------------------------------------------------- processes
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/qpv-bench.XXXXXX")"
+LOGS="$WORK/logs"
+mkdir -p "$LOGS"
+declare -A PIDS=()
+STOP_ORDER=(reporting workshop stakeholder national echo echo-redis redis national-redis)
+
+stop_all() {
+  local name pid waited
+  for name in "${STOP_ORDER[@]}"; do
+    pid="${PIDS[$name]:-}"
+    if [[ -z "$pid" ]] || ! kill -0 "$pid" 2>/dev/null; then continue; fi
+    kill -TERM "$pid" 2>/dev/null || true
+    waited=0
+    while kill -0 "$pid" 2>/dev/null && ((waited < 100)); do sleep 0.1; waited=$((waited + 1)); done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null || true
+  done
+}
+cleanup() {
+  local rc=$?
+  stop_all
+  if ((rc != 0)); then
+    qpv_warn "logs kept in $LOGS"
+  else
+    rm -rf "$WORK"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Own session (a Ctrl-C reaches only this script, which stops everything in
+# order) and a parent-death signal (nothing outlives a SIGKILLed run).
+spawn() {
+  local name="$1"
+  shift
+  setsid setpriv --pdeathsig TERM "$@" >>"$LOGS/$name.log" 2>&1 </dev/null &
+  PIDS[$name]=$!
+}
+
+# N free loopback ports, bound together so they differ.
+free_ports() {
+  "$PYTHON" - "$1" <<'PY'
+import socket, sys
+socks = []
+for _ in range(int(sys.argv[1])):
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    socks.append(s)
+print(" ".join(str(s.getsockname()[1]) for s in socks))
+for s in socks:
+    s.close()
+PY
+}
+
+# start_redis NAME: private, unix socket only, AOF as scripts/run.sh.
+start_redis() {
+  local name="$1" dir="$WORK/$1"
+  mkdir -p "$dir"
+  spawn "$name" redis-server --port 0 --unixsocket "$dir/redis.sock" --unixsocketperm 700 \
+    --dir "$dir" --appendonly yes --appendfsync everysec --save '' --daemonize no --logfile ''
+  for ((i = 0; i < 100; i++)); do
+    redis-cli -s "$dir/redis.sock" ping >/dev/null 2>&1 && return 0
+    kill -0 "${PIDS[$name]}" 2>/dev/null || break
+    sleep 0.1
+  done
+  tail -n 20 "$LOGS/$name.log" >&2
+  qpv_die "redis-server ($name) did not start"
+}
+
+start_redis redis
+start_redis national-redis
+REDIS_URL="unix://$WORK/redis/redis.sock"
+NATIONAL_REDIS_URL="unix://$WORK/national-redis/redis.sock"
+
+read -r P_ECHO P_ECHO_REDIS P_SH P_WS P_RP P_NA M_ECHO M_ECHO_REDIS M_SH M_WS M_RP M_NA <<<"$(free_ports 12)"
+declare -A ADDR=([echo]="127.0.0.1:$P_ECHO" [echo-redis]="127.0.0.1:$P_ECHO_REDIS"
+  [stakeholder]="127.0.0.1:$P_SH" [workshop]="127.0.0.1:$P_WS"
+  [reporting]="127.0.0.1:$P_RP" [national]="127.0.0.1:$P_NA")
+
+# start_service NAME BINARY METRICS_PORT [VAR=value...]: the services' own
+# defaults (threads, pool, timeouts), a short drain so the run ends quickly.
+start_service() {
+  local name="$1" binary="$2" metrics="$3"
+  shift 3
+  spawn "$name" env QPV_LISTEN="${ADDR[$name]}" QPV_METRICS_LISTEN="127.0.0.1:$metrics" \
+    QPV_REDIS_URL="$REDIS_URL" QPV_DRAIN_TIMEOUT=2s "$@" "$BIN_DIR/$binary"
+}
+
+service_of() {
+  case "$1" in
+    GetWorkshopReport*) echo reporting ;;
+    SubmitPrefectureSnapshot | GetNationalDashboard | WatchNationalDashboard) echo national ;;
+    *) echo workshop ;;
+  esac
+}
+
+start_service echo qpv-bench-echo "$M_ECHO"
+start_service echo-redis qpv-bench-echo-redis "$M_ECHO_REDIS"
+start_service stakeholder qpv-stakeholder "$M_SH"
+start_service workshop qpv-workshop "$M_WS" QPV_STAKEHOLDER_ADDR="${ADDR[stakeholder]}"
+serving=(echo echo-redis stakeholder workshop)
+# reporting and national only when a selected scenario needs them (reporting
+# pushes its feed to national, so it needs both).
+need_reporting=0 need_national=0
+for scenario in "${SELECTED[@]}"; do
+  case "$(service_of "$scenario")" in
+    reporting) need_reporting=1 need_national=1 ;;
+    national) need_national=1 ;;
+  esac
+done
+if ((need_reporting && !(have_reporting && have_national))); then need_reporting=0; fi
+if ((need_national && !have_national)); then need_national=0; fi
+if ((need_national)); then
+  start_service national qpv-national "$M_NA" QPV_REDIS_URL="$NATIONAL_REDIS_URL"
+  serving+=(national)
+fi
+if ((need_reporting)); then
+  # The reporting scenarios use préfecture 62 and reporting serves only it,
+  # so its feed works on their workshops, not on the tens of thousands of
+  # contributions the workshop scenarios leave in 59.
+  start_service reporting qpv-reporting "$M_RP" QPV_PREFECTURES=62 \
+    QPV_STAKEHOLDER_ADDR="${ADDR[stakeholder]}" QPV_WORKSHOP_ADDR="${ADDR[workshop]}" \
+    QPV_NATIONAL_ADDR="${ADDR[national]}"
+  serving+=(reporting)
+fi
+wait_list=""
+for name in "${serving[@]}"; do wait_list+="${wait_list:+,}${ADDR[$name]}"; done
+if ! "$BIN_DIR/qpv-bench" --wait-serving "$wait_list" --wait-timeout 30s; then
+  for name in "${serving[@]}"; do
+    kill -0 "${PIDS[$name]}" 2>/dev/null && continue
+    echo "----- $name exited; last lines of its log -----" >&2
+    tail -n 20 "$LOGS/$name.log" >&2
+  done
+  qpv_die "the stack did not come up"
+fi
+qpv_log "Stack up in $WORK: ${serving[*]}"
+
+# ---------------------------------------------------------------- runs
+RESULTS="$WORK/results.jsonl"
+SKIPPED="$WORK/skipped.txt"
+: >"$RESULTS"
+: >"$SKIPPED"
+
+# bench NAME SCENARIO TARGET_ADDR [extra qpv-bench options...]
+bench() {
+  local label="$1" scenario="$2" target="$3"
+  shift 3
+  qpv_log "$label: $scenario"
+  "$BIN_DIR/qpv-bench" --scenario "$scenario" --label "$label" --target "$target" \
+    --duration "$duration" --warmup "$warmup" --concurrency "$concurrency" --channels "$channels" \
+    --echo-addr "${ADDR[echo]}" --stakeholder-addr "${ADDR[stakeholder]}" \
+    --workshop-addr "${ADDR[workshop]}" --reporting-addr "${ADDR[reporting]}" \
+    --national-addr "${ADDR[national]}" --json-out "$RESULTS" "$@" >/dev/null ||
+    qpv_die "qpv-bench failed on $scenario (label $label)"
+}
+
+LOADAVG_START="$(cut -d' ' -f1-3 /proc/loadavg)"
+bench echo echo "${ADDR[echo]}"
+bench echo-redis echo "${ADDR[echo-redis]}" --redis-url "$REDIS_URL" --redis-probe "$probe"
+for scenario in "${SELECTED[@]}"; do
+  service="$(service_of "$scenario")"
+  if [[ "$service" == reporting ]] && ! ((have_reporting && have_national)); then
+    echo "$scenario: skipped, qpv-reporting or qpv-national is not built" >>"$SKIPPED"
+    continue
+  fi
+  if [[ "$service" == national ]] && ! ((have_national)); then
+    echo "$scenario: skipped, qpv-national is not built" >>"$SKIPPED"
+    continue
+  fi
+  redis_url="$REDIS_URL" extra=()
+  [[ "$service" == national ]] && redis_url="$NATIONAL_REDIS_URL"
+  [[ "$service" == reporting ]] && extra=(--prefecture 62)
+  bench echo echo "${ADDR[echo]}"
+  bench service "$scenario" "${ADDR[$service]}" --redis-url "$redis_url" --redis-probe "$probe" \
+    "${extra[@]}"
+done
+
+# Peak resident memory of each server over the whole run.
+RSS="$WORK/rss.txt"
+: >"$RSS"
+for name in echo echo-redis stakeholder workshop reporting national; do
+  pid="${PIDS[$name]:-}"
+  [[ -n "$pid" && -r "/proc/$pid/status" ]] || continue
+  printf '%s %s\n' "$name" "$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status")" >>"$RSS"
+done
+
+# ---------------------------------------------------------------- report
+report_args=(--results "$RESULTS" --rss "$RSS" --skipped "$SKIPPED" --command "$COMMAND"
+  --build-dir "$QPV_BUILD_DIR" --concurrency "$concurrency" --loadavg-start "$LOADAVG_START")
+if ((smoke)); then
+  report="$WORK/BENCHMARKS.smoke.md"
+  "$PYTHON" "$QPV_ROOT/bench/report.py" "${report_args[@]}" --output "$report" --check
+  qpv_log "Smoke passed: every run produced numbers with zero errors"
+else
+  "$PYTHON" "$QPV_ROOT/bench/report.py" "${report_args[@]}" --output "$output"
+  qpv_log "Wrote $output"
+fi
