@@ -125,7 +125,7 @@ Config LoadOrDie(int argc, char** argv, absl::string_view program,
   return *std::move(config);
 }
 
-std::vector<Setting> ServerSettings(int default_port) {
+std::vector<Setting> ServerSettings(int default_port, int default_max_threads) {
   return {
       {"QPV_LISTEN", absl::StrCat("0.0.0.0:", default_port), "gRPC listen address host:port"},
       {"QPV_METRICS_LISTEN", "",
@@ -137,7 +137,7 @@ std::vector<Setting> ServerSettings(int default_port) {
        "préfecture codes this stack serves, comma-separated; empty serves every préfecture"},
       {"QPV_REDIS_POOL_SIZE", "32", "Redis connections kept open at most"},
       {"QPV_REDIS_TIMEOUT", "2s", "timeout of one Redis command"},
-      {"QPV_MAX_THREADS", "128", "gRPC handler threads at most"},
+      {"QPV_MAX_THREADS", absl::StrCat(default_max_threads), "gRPC handler threads at most"},
       {"QPV_DRAIN_TIMEOUT", "10s", "on SIGTERM, how long in-flight calls may take to finish"},
   };
 }

@@ -51,9 +51,10 @@ Config LoadOrDie(int argc, char** argv, absl::string_view program,
                  const std::vector<Setting>& settings);
 
 // Settings every server has: QPV_LISTEN, QPV_METRICS_LISTEN, QPV_REDIS_URL,
-// QPV_PREFECTURES, QPV_REDIS_POOL_SIZE, QPV_REDIS_TIMEOUT, QPV_MAX_THREADS,
-// QPV_DRAIN_TIMEOUT.
-std::vector<Setting> ServerSettings(int default_port);
+// QPV_PREFECTURES, QPV_REDIS_POOL_SIZE, QPV_REDIS_TIMEOUT, QPV_MAX_THREADS
+// (default `default_max_threads`: a service holding long server streams,
+// each on a thread of the sync API, asks for more), QPV_DRAIN_TIMEOUT.
+std::vector<Setting> ServerSettings(int default_port, int default_max_threads = 128);
 
 }  // namespace qpv::config
 

@@ -44,12 +44,13 @@ absl::StatusOr<std::string> MetricsAddressFor(absl::string_view listen) {
 }
 
 ServerEnv Init(int argc, char** argv, const std::string& service, int default_port,
-               const std::vector<config::Setting>& extra) {
+               const std::vector<config::Setting>& extra, int default_max_threads) {
   ServerEnv env;
   env.service = service;
   env.program = "qpv-" + service;
   log::SetService(service);
-  std::vector<config::Setting> settings = config::ServerSettings(default_port);
+  std::vector<config::Setting> settings =
+      config::ServerSettings(default_port, default_max_threads);
   settings.insert(settings.end(), extra.begin(), extra.end());
   env.config = config::LoadOrDie(argc, argv, env.program, settings);
   const auto& c = env.config;

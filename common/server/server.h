@@ -42,9 +42,11 @@ struct ServerEnv {
 absl::StatusOr<std::string> MetricsAddressFor(absl::string_view listen);
 
 // Loads the server settings plus `extra`, validates them and creates the Redis
-// client; on any bad setting prints one line and exits 2.
+// client; on any bad setting prints one line and exits 2. `default_max_threads`
+// is QPV_MAX_THREADS's default (a service with long server streams, one
+// thread each, raises it).
 ServerEnv Init(int argc, char** argv, const std::string& service, int default_port,
-               const std::vector<config::Setting>& extra = {});
+               const std::vector<config::Setting>& extra = {}, int default_max_threads = 128);
 
 // Serves until SIGTERM or SIGINT, then drains. Health is SERVING while
 // `ready` (default: Redis PING) succeeds, checked every second. Returns the

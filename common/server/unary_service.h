@@ -11,6 +11,12 @@
 //         : UnaryService("qpv.workshop.v1.WorkshopService", "workshop") {
 //       Add<CreateWorkshopRequest, Workshop>("CreateWorkshop",
 //           [logic](const auto& req, absl::Time deadline) { ... });
+//
+// Server-streaming methods (AddServerStream) get the decoded request and a
+// ServerStream to write to; they return when ServerStream::done() (client
+// gone or server draining) or a write fails. A stream still running when
+// the server drains ends with UNAVAILABLE (SERVER_DRAINING), so the client
+// reconnects to another instance.
 #ifndef QPV_COMMON_SERVER_UNARY_SERVICE_H_
 #define QPV_COMMON_SERVER_UNARY_SERVICE_H_
 
@@ -35,6 +41,7 @@
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/method_handler.h"
+#include "grpcpp/support/sync_stream.h"
 
 namespace qpv::server {
 
@@ -44,6 +51,17 @@ inline absl::Time DeadlineOf(const grpc::ServerContext* ctx) {
   if (d == std::chrono::system_clock::time_point::max()) return absl::InfiniteFuture();
   return absl::FromChrono(d);
 }
+
+// What a server-streaming handler writes to.
+template <typename Resp>
+struct ServerStream {
+  // True once the client cancelled or went away, or the server is draining:
+  // the handler should return soon (check it at least every second).
+  std::function<bool()> done;
+  // Sends one message; blocks while the client is slow to read (flow
+  // control). False when the stream is broken.
+  std::function<bool(const Resp&)> write;
+};
 
 class UnaryService : public grpc::Service {
  protected:
@@ -83,6 +101,43 @@ class UnaryService : public grpc::Service {
             std::move(handler), this)));
   }
 
+  template <typename Req, typename Resp>
+  using StreamHandler = std::function<absl::Status(const Req&, const ServerStream<Resp>&)>;
+
+  // A server-streaming method. The call counts as in flight for the drain
+  // while it runs (the handler sees done() as soon as draining starts).
+  template <typename Req, typename Resp>
+  void AddServerStream(const char* method, StreamHandler<Req, Resp> fn) {
+    names_.push_back(absl::StrCat("/", service_, "/", method));
+    const std::string* name = &names_.back();
+    auto handler = [this, fn = std::move(fn), name](
+                       UnaryService*, grpc::ServerContext* ctx, const grpc::ByteBuffer* in,
+                       grpc::ServerWriter<grpc::ByteBuffer>* writer) -> grpc::Status {
+      Drain& drain = Drain::Get();
+      if (!drain.Enter()) return Fail(*name, DrainingStatus());
+      Req req;
+      absl::Status status = ParseRequest(Flatten(*in), &req);
+      if (status.ok()) {
+        ServerStream<Resp> stream;
+        stream.done = [ctx, &drain] { return ctx->IsCancelled() || drain.draining(); };
+        stream.write = [writer](const Resp& resp) {
+          grpc::Slice slice(resp.SerializeAsString());
+          grpc::ByteBuffer buffer(&slice, 1);
+          return writer->Write(buffer);
+        };
+        status = fn(req, stream);
+        if (status.ok() && drain.draining() && !ctx->IsCancelled()) status = DrainingStatus();
+      }
+      drain.Exit();
+      if (!status.ok()) return Fail(*name, status);
+      return grpc::Status::OK;
+    };
+    AddMethod(new grpc::internal::RpcServiceMethod(
+        name->c_str(), grpc::internal::RpcMethod::SERVER_STREAMING,
+        new grpc::internal::ServerStreamingHandler<UnaryService, grpc::ByteBuffer,
+                                                   grpc::ByteBuffer>(std::move(handler), this)));
+  }
+
   // Member-function shortcuts for the logic classes' usual signatures.
   template <typename Logic, typename Req, typename Resp>
   void Add(const char* method, Logic* logic,
@@ -105,6 +160,11 @@ class UnaryService : public grpc::Service {
   }
 
  private:
+  static absl::Status DrainingStatus() {
+    return WithReason(absl::UnavailableError("the server is shutting down; retry"),
+                      "SERVER_DRAINING");
+  }
+
   static std::string Flatten(const grpc::ByteBuffer& buffer) {
     std::vector<grpc::Slice> slices;
     std::string out;

@@ -10,7 +10,7 @@ import unittest
 
 import grpc
 
-from harness import (C, Code, N, NS, W, StackTestCase, ts)
+from harness import (C, Code, N, NS, W, StackTestCase, list_all, ts)
 
 THRESHOLD = 5
 
@@ -192,16 +192,21 @@ class NationalTest(StackTestCase):
         self.assertEqual(after.revision, before.revision)
 
     def test_status_shows_held_against_reported(self):
-        resp = self.na.ListPrefectureStatus(NS.ListPrefectureStatusRequest())
-        by = {s.prefecture: s for s in resp.statuses}
-        self.assertEqual([s.prefecture for s in resp.statuses], sorted(by))
+        statuses, _ = list_all(self.na.ListPrefectureStatus, NS.ListPrefectureStatusRequest(),
+                               "statuses", page_size=40)
+        by = {s.prefecture: s for s in statuses}
+        # Every département once, those that never reported at version 0.
+        self.assertEqual(len(statuses), 101)
+        self.assertEqual(len(by), 101)
+        self.assertEqual(by["62"].version, 0)
         self.assertEqual(by["59"].workshops_held, 2)
         self.assertEqual(by["59"].workshops_reported, 1)
         self.assertEqual(by["59"].missing_reports, 1)
         self.assertEqual(by["59"].version, 10)
         self.assertGreater(by["59"].receive_time.seconds, 0)
         resp = self.na.ListPrefectureStatus(NS.ListPrefectureStatusRequest(region="84"))
-        self.assertEqual([s.prefecture for s in resp.statuses], ["69"])
+        self.assertEqual([s.prefecture for s in resp.statuses if s.version], ["69"])
+        self.assertEqual(len(resp.statuses), 12)  # Auvergne-Rhône-Alpes
 
     def test_good_practices_group_alike_texts_across_prefectures(self):
         resp = self.na.ListGoodPractices(NS.ListGoodPracticesRequest())

@@ -1,0 +1,345 @@
+// Grouping of reproducible actions, and ListGoodPractices over the view.
+#include "services/national/good_practices.h"
+
+#include "common/logging/log.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/national/memory_national_store.h"
+#include "services/national/national_logic.h"
+#include "services/national/national_test_util.h"
+#include "tests/support/status_matchers.h"
+
+namespace qpv::national {
+namespace {
+
+using namespace ::qpv::national::testing;  // NOLINT: builders
+using ::qpv::common::v1::THEME_CULTURE_SPORT;
+using ::qpv::common::v1::THEME_DISCRIMINATION;
+using ::qpv::common::v1::THEME_EDUCATION;
+using ::qpv::common::v1::THEME_EMPLOYMENT_ECONOMIC_DEVELOPMENT;
+using ::qpv::common::v1::THEME_NEIGHBOURHOOD_IMAGE;
+using ::qpv::testing::IsOk;
+using ::qpv::testing::StatusIs;
+using ::testing::ElementsAre;
+
+constexpr char kParrainage[] =
+    "Des chefs d'entreprise locaux parrainent les jeunes diplômés du quartier pour leur "
+    "accès à l'emploi.";
+
+class GoodPracticesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    log::SetQuiet(true);
+    logic_ = std::make_unique<NationalLogic>(&store_, &clock_, NationalLogic::Options{});
+    ASSERT_THAT(logic_->Refresh(), IsOk());
+  }
+
+  void Submit(const std::string& p, int64_t version, std::vector<nv1::ReproducibleAction> a) {
+    nv1::SubmitPrefectureSnapshotRequest req;
+    *req.mutable_snapshot() = MakeSnapshot(p, version, {}, std::move(a));
+    ASSERT_THAT(logic_->SubmitPrefectureSnapshot(req), IsOk());
+  }
+
+  // Nord, Bouches-du-Rhône and Rhône reword the same sponsorship action; the
+  // Nord and the Rhône share a parents' café; the rest is unique.
+  void LoadActions() {
+    Submit("59", 1,
+           {MakeAction("59", "w1", "c1", "Parrainage des jeunes diplômés", kParrainage,
+                       {THEME_EMPLOYMENT_ECONOMIC_DEVELOPMENT}, 12, {"QN05981M"}),
+            MakeAction("59", "w2", "c2", "Café des parents",
+                       "Un café des parents hebdomadaire à l'école pour rapprocher les "
+                       "familles de l'institution scolaire.",
+                       {THEME_EDUCATION}, 4),
+            MakeAction("59", "w3", "c3", "Fête de quartier",
+                       "Une fête de quartier annuelle organisée par le conseil citoyen.",
+                       {THEME_NEIGHBOURHOOD_IMAGE}, 30)});
+    Submit("13", 1,
+           {MakeAction("13", "w1", "c9", "PARRAINAGE DE JEUNES DIPLOMES",
+                       "Des chefs d'entreprises locales parrainent des jeunes diplomés des "
+                       "quartiers pour accéder à l'emploi.",
+                       {THEME_EMPLOYMENT_ECONOMIC_DEVELOPMENT, THEME_DISCRIMINATION}, 20,
+                       {"QN01301M"}),
+            MakeAction("13", "w1", "c10", "Tournoi de football mixte",
+                       "Un tournoi de football mixte entre les quartiers de la ville.",
+                       {THEME_CULTURE_SPORT}, 2)});
+    Submit("69", 1,
+           {MakeAction("69", "w5", "c1", "Parrainage des jeunes diplômés", kParrainage,
+                       {THEME_EMPLOYMENT_ECONOMIC_DEVELOPMENT}, 1),
+            MakeAction("69", "w5", "c2", "Cafés des parents",
+                       "Un café des parents chaque semaine dans l'école pour rapprocher les "
+                       "familles et l'institution scolaire.",
+                       {THEME_EDUCATION}, 6)});
+  }
+
+  nv1::ListGoodPracticesResponse List(nv1::ListGoodPracticesRequest req = {}) {
+    auto r = logic_->ListGoodPractices(req);
+    EXPECT_THAT(r, IsOk());
+    return r.ok() ? *r : nv1::ListGoodPracticesResponse();
+  }
+
+  FakeClock clock_;
+  MemoryNationalStore store_;
+  std::unique_ptr<NationalLogic> logic_;
+};
+
+TEST(TextSimilarityTest, NormalisesCaseAccentsPunctuationAndStopWords) {
+  EXPECT_THAT(NormalizedWords("L'ÉCOLE, c'est « génial » !"), ElementsAre("ecol", "genial"));
+  EXPECT_THAT(NormalizedWords("Cœur  des quartiers—Œuvre"),
+              ElementsAre("coeur", "quartier", "oeuvr"));
+  EXPECT_THAT(NormalizedWords("locaux locale locales local"),
+              ElementsAre("local", "local", "local", "local"));
+  EXPECT_THAT(NormalizedWords("Straße 2024"), ElementsAre("strass", "2024"));
+  EXPECT_THAT(NormalizedWords(""), ElementsAre());
+  EXPECT_EQ(Shingles("Un café", "à l'école"), Shingles("UN CAFE", "a l ecole"));
+  EXPECT_TRUE(Shingles("le la les", "de des du").empty());
+  EXPECT_EQ(Shingles("Insertion", "").size(), 1u);  // one word: one 1-shingle
+}
+
+struct Pair {
+  const char* t1;
+  const char* x1;
+  const char* t2;
+  const char* x2;
+};
+
+// The tuning corpus of text_similarity.h: rewordings of one action must
+// reach the threshold, different actions on the same theme must not.
+TEST(TextSimilarityTest, ThresholdSeparatesRewordingsFromDifferentActions) {
+  const std::vector<Pair> same = {
+      {"Parrainage des jeunes diplômés", kParrainage, "Parrainage de jeunes diplomés",
+       "Des chefs d'entreprises locales parrainent des jeunes diplômés des quartiers pour "
+       "accéder à l'emploi."},
+      {"Forum emploi en pied d'immeuble",
+       "Organiser un forum de l'emploi au pied des immeubles avec les employeurs du territoire.",
+       "FORUM DE L'EMPLOI EN BAS DES IMMEUBLES",
+       "Organiser des forums emploi en pied d'immeuble avec les employeurs locaux du territoire."},
+      {"Café des parents",
+       "Un café des parents hebdomadaire à l'école pour rapprocher les familles de "
+       "l'institution scolaire.",
+       "Cafés des parents",
+       "Un café des parents chaque semaine dans l'école pour rapprocher les familles et "
+       "l'institution scolaire."},
+      {"Marches exploratoires de femmes",
+       "Des marches exploratoires de femmes pour repérer les lieux où elles ne se sentent pas "
+       "en sécurité et proposer des aménagements.",
+       "Marche exploratoire des femmes",
+       "Marches exploratoires avec des habitantes pour repérer les endroits où elles ne se "
+       "sentent pas en sécurité et proposer des aménagements."},
+      {"Testing des discriminations à l'embauche",
+       "Des associations réalisent des tests de discrimination à l'embauche auprès des "
+       "entreprises du bassin d'emploi.",
+       "Testing discrimination embauche",
+       "Une association réalise des testings de discrimination à l'embauche auprès des "
+       "entreprises du bassin d'emploi local."},
+      {"Journal de quartier fait par les habitants",
+       "Un journal de quartier écrit par les habitants pour changer l'image du quartier.",
+       "Journal du quartier réalisé par les habitants",
+       "Un journal écrit par des habitants du quartier pour changer l'image des quartiers."},
+      {"Clauses d'insertion dans la rénovation urbaine",
+       "Clauses d'insertion dans les marchés publics de la rénovation urbaine pour embaucher "
+       "des habitants du quartier.",
+       "Clause d'insertion et rénovation urbaine",
+       "Clause d'insertion dans les marchés de rénovation urbaine pour l'embauche d'habitants "
+       "des quartiers prioritaires."},
+      {"ATELIER D'ÉCRITURE AVEC LES JEUNES",
+       "Un atelier d'écriture hebdomadaire avec les jeunes du quartier, restitué lors d'une "
+       "lecture publique.",
+       "atelier d'ecriture avec les jeunes",
+       "un atelier d'ecriture hebdomadaire avec les jeunes du quartier, restitue lors d'une "
+       "lecture publique"},
+      {"Job dating dans le quartier",
+       "Un job dating organisé dans le quartier avec Pôle emploi, la mission locale et des "
+       "entreprises qui recrutent.",
+       "Job-dating au cœur du quartier",
+       "Organiser un job dating au coeur du quartier avec la mission locale, Pôle emploi et "
+       "des entreprises qui recrutent localement."},
+  };
+  const std::vector<Pair> different = {
+      {"Chantier éducatif pour les jeunes",
+       "Un chantier éducatif pour les jeunes du quartier pendant les vacances scolaires.",
+       "Chantier d'insertion pour les habitants",
+       "Un chantier d'insertion pour les habitants du quartier éloignés de l'emploi."},
+      {"Permanence emploi au centre social",
+       "Une permanence emploi chaque mardi au centre social du quartier.",
+       "Permanence santé au centre social",
+       "Une permanence santé chaque jeudi au centre social du quartier."},
+      {"Fête de quartier",
+       "Une fête de quartier annuelle organisée par le conseil citoyen pour valoriser l'image "
+       "du quartier.",
+       "Journal de quartier fait par les habitants",
+       "Un journal de quartier écrit par les habitants pour changer l'image du quartier."},
+      {"Parrainage des jeunes diplômés", kParrainage, "Forum emploi en pied d'immeuble",
+       "Organiser un forum de l'emploi au pied des immeubles avec les employeurs du territoire."},
+      {"Café des parents",
+       "Un café des parents hebdomadaire à l'école pour rapprocher les familles de "
+       "l'institution scolaire.",
+       "Aide aux devoirs",
+       "Aide aux devoirs des élèves du quartier par des étudiants "
+       "bénévoles, le soir à l'école."},
+      {"Testing des discriminations à l'embauche",
+       "Des associations réalisent des tests de discrimination à l'embauche auprès des "
+       "entreprises du bassin d'emploi.",
+       "Formation des recruteurs à la non-discrimination",
+       "Former les recruteurs des entreprises du bassin d'emploi à la non-discrimination à "
+       "l'embauche."},
+      {"Journal de quartier fait par les habitants",
+       "Un journal de quartier écrit par les habitants pour changer l'image du quartier.",
+       "Web radio des jeunes du quartier",
+       "Une web radio animée par les jeunes du quartier pour changer l'image du quartier."},
+  };
+  for (const auto& p : same) {
+    EXPECT_GE(Jaccard(Shingles(p.t1, p.x1), Shingles(p.t2, p.x2)), kSimilarityThreshold)
+        << p.t1 << " / " << p.t2;
+  }
+  for (const auto& p : different) {
+    EXPECT_LT(Jaccard(Shingles(p.t1, p.x1), Shingles(p.t2, p.x2)), kSimilarityThreshold)
+        << p.t1 << " / " << p.t2;
+  }
+}
+
+TEST(TextSimilarityTest, MinHashIsStableAndEstimatesJaccard) {
+  const auto a = Shingles("Parrainage des jeunes diplômés", kParrainage);
+  const auto b = Shingles("Parrainage de jeunes diplomés",
+                          "Des chefs d'entreprises locales parrainent des jeunes diplômés des "
+                          "quartiers pour accéder à l'emploi.");
+  EXPECT_EQ(MinHash(a), MinHash(a));
+  EXPECT_EQ(Bands(MinHash(a)),
+            Bands(MinHash(Shingles("PARRAINAGE DES JEUNES DIPLOMES", kParrainage))));
+  int equal = 0;
+  const Signature sa = MinHash(a), sb = MinHash(b);
+  for (int i = 0; i < kMinHashes; ++i) equal += sa[i] == sb[i];
+  const double estimate = static_cast<double>(equal) / kMinHashes;
+  EXPECT_NEAR(estimate, Jaccard(a, b), 0.25);
+  EXPECT_EQ(Jaccard({}, {}), 0);
+  EXPECT_EQ(Jaccard({1, 2, 3}, {2, 3, 4}), 0.5);
+}
+
+TEST_F(GoodPracticesTest, GroupsRewordingsAcrossPrefecturesMostSpreadFirst) {
+  LoadActions();
+  const auto r = List();
+  ASSERT_EQ(r.groups_size(), 4);
+  const auto& parrainage = r.groups(0);
+  EXPECT_EQ(parrainage.prefecture_count(), 3);
+  EXPECT_THAT(parrainage.prefectures(), ElementsAre("13", "59", "69"));
+  EXPECT_THAT(parrainage.sources(), ElementsAre("prefectures/13/workshops/w1/contributions/c9",
+                                                "prefectures/59/workshops/w1/contributions/c1",
+                                                "prefectures/69/workshops/w5/contributions/c1"));
+  // Title and text of the most voted (Marseille, 20 votes).
+  EXPECT_EQ(parrainage.title(), "PARRAINAGE DE JEUNES DIPLOMES");
+  EXPECT_EQ(parrainage.vote_count(), 33);
+  EXPECT_THAT(parrainage.themes(),
+              ElementsAre(THEME_EMPLOYMENT_ECONOMIC_DEVELOPMENT, THEME_DISCRIMINATION));
+  EXPECT_THAT(parrainage.qpv_codes(), ElementsAre("QN01301M", "QN05981M"));
+
+  EXPECT_EQ(r.groups(1).prefecture_count(), 2);
+  EXPECT_EQ(r.groups(1).title(), "Cafés des parents");  // 6 votes against 4
+  // Singletons, by title.
+  EXPECT_EQ(r.groups(2).title(), "Fête de quartier");
+  EXPECT_EQ(r.groups(2).prefecture_count(), 1);
+  EXPECT_EQ(r.groups(3).title(), "Tournoi de football mixte");
+}
+
+TEST_F(GoodPracticesTest, FiltersAndPages) {
+  LoadActions();
+  nv1::ListGoodPracticesRequest req;
+  req.set_min_prefecture_count(2);
+  EXPECT_EQ(List(req).groups_size(), 2);
+  req.set_theme(THEME_EDUCATION);
+  auto r = List(req);
+  ASSERT_EQ(r.groups_size(), 1);
+  EXPECT_EQ(r.groups(0).prefecture_count(), 2);
+
+  req.Clear();
+  req.set_page_size(1);
+  std::vector<std::string> titles;
+  for (int page = 0; page < 10; ++page) {
+    r = List(req);
+    for (const auto& g : r.groups()) titles.push_back(g.title());
+    if (r.next_page_token().empty()) break;
+    req.set_page_token(r.next_page_token());
+  }
+  EXPECT_THAT(titles, ElementsAre("PARRAINAGE DE JEUNES DIPLOMES", "Cafés des parents",
+                                  "Fête de quartier", "Tournoi de football mixte"));
+  req.set_theme(THEME_EDUCATION);  // a token from another request
+  EXPECT_THAT(logic_->ListGoodPractices(req), StatusIs(absl::StatusCode::kInvalidArgument));
+  req.Clear();
+  req.set_min_prefecture_count(-1);
+  req.set_theme(static_cast<Theme>(12));
+  EXPECT_THAT(logic_->ListGoodPractices(req), StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST_F(GoodPracticesTest, RecomputedOnlyWhenTheRevisionChanges) {
+  LoadActions();
+  EXPECT_EQ(List().groups_size(), 4);
+  const auto view = logic_->View();
+  {
+    absl::MutexLock lock(&view->caches->groups_mu);
+    ASSERT_NE(view->caches->groups, nullptr);
+  }
+  const auto* cached = [&] {
+    absl::MutexLock lock(&view->caches->groups_mu);
+    return view->caches->groups.get();
+  }();
+  List();
+  EXPECT_EQ(logic_->View().get(), view.get());
+  {
+    absl::MutexLock lock(&view->caches->groups_mu);
+    EXPECT_EQ(view->caches->groups.get(), cached);
+  }
+  // The Rhône withdraws its parents' café: the group falls apart.
+  Submit("69", 2,
+         {MakeAction("69", "w5", "c1", "Parrainage des jeunes diplômés", kParrainage,
+                     {THEME_EMPLOYMENT_ECONOMIC_DEVELOPMENT}, 1)});
+  const auto r = List();
+  ASSERT_EQ(r.groups_size(), 4);
+  EXPECT_EQ(r.groups(1).prefecture_count(), 1);
+}
+
+std::shared_ptr<const PrefectureEntry> Entry(const std::string& p,
+                                             std::vector<nv1::ReproducibleAction> actions) {
+  StoredSnapshot stored;
+  stored.prefecture = p;
+  stored.version = 1;
+  stored.snapshot = MakeSnapshot(p, 1, {}, std::move(actions)).SerializeAsString();
+  auto entry = BuildEntry(stored);
+  EXPECT_THAT(entry, IsOk());
+  return *entry;
+}
+
+TEST(GroupPracticesTest, ChainsJoinDuplicatesJoinEmptyTextsStayAlone) {
+  // a ~ b (0.58) and b ~ c (0.55), but a and c alone are not alike (0.21).
+  const std::string a = "Un atelier de réparation de vélos au pied des immeubles";
+  const std::string b =
+      "Un atelier de réparation de vélos au pied des immeubles avec les jeunes du quartier "
+      "le samedi matin";
+  const std::string c = "Un atelier de vélos avec les jeunes du quartier le samedi matin";
+  ASSERT_LT(Jaccard(Shingles("Atelier vélo", a), Shingles("Atelier vélo", c)),
+            kSimilarityThreshold);
+  const auto nord = Entry("59", {MakeAction("59", "w1", "a", "Atelier vélo", a, {}, 1),
+                                 MakeAction("59", "w1", "e", "Les", "de la", {})});
+  const auto pdc = Entry("62", {MakeAction("62", "w1", "b", "Atelier vélo", b, {}, 1),
+                                MakeAction("62", "w1", "e", "Les", "de la", {})});
+  const auto somme = Entry("80", {MakeAction("80", "w1", "c", "Atelier vélo", c, {}, 1),
+                                  // The same text twice, and a third time in another case.
+                                  MakeAction("80", "w2", "d1", "Fête", "Fête de quartier", {}),
+                                  MakeAction("80", "w2", "d2", "Fête", "Fête de quartier", {}),
+                                  MakeAction("80", "w3", "d3", "FÊTE", "fete de quartier", {})});
+  std::vector<PracticeSource> sources;
+  for (const auto* e : {nord.get(), pdc.get(), somme.get()}) {
+    for (const auto& action : e->actions) sources.push_back({e, &action});
+  }
+  const auto groups = GroupPractices(sources);
+  ASSERT_EQ(groups.size(), 4u);
+  EXPECT_EQ(groups[0].prefecture_count(), 3);
+  EXPECT_EQ(groups[0].sources_size(), 3);
+  EXPECT_EQ(groups[0].title(), "Atelier vélo");
+  EXPECT_EQ(groups[1].sources_size(), 3);  // the three fêtes
+  EXPECT_EQ(groups[1].prefecture_count(), 1);
+  // Actions with no word are never grouped, not even with each other.
+  EXPECT_EQ(groups[2].sources_size(), 1);
+  EXPECT_EQ(groups[3].sources_size(), 1);
+  EXPECT_EQ(groups[2].title(), "Les");
+}
+
+}  // namespace
+}  // namespace qpv::national

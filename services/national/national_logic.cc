@@ -1,0 +1,406 @@
+#include "services/national/national_logic.h"
+
+#include <algorithm>
+#include <optional>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/logging/log.h"
+#include "common/pagination/page_token.h"
+#include "common/status/status.h"
+#include "common/territory/territory.h"
+#include "common/validation/validation.h"
+#include "services/national/figure_cells.h"
+#include "services/national/snapshot_validation.h"
+
+namespace qpv::national {
+namespace {
+
+using ::qpv::common::v1::Theme_IsValid;
+
+constexpr size_t kLoadBatch = 4;
+
+void CheckRegion(FieldViolations& v, absl::string_view field, const std::string& region,
+                 int* index) {
+  *index = -1;
+  if (region.empty()) return;
+  *index = RegionIndex(region);
+  if (*index < 0) v.Add(std::string(field), "must be an INSEE region code such as 32");
+}
+
+void CheckTheme(FieldViolations& v, absl::string_view field, int theme) {
+  if (!Theme_IsValid(theme)) v.Add(std::string(field), absl::StrCat("unknown theme ", theme));
+}
+
+absl::StatusOr<DashboardQuery> ParseQuery(const nv1::GetNationalDashboardRequest& req) {
+  FieldViolations v;
+  DashboardQuery q;
+  CheckTheme(v, "theme", req.theme());
+  q.theme_key = Theme_IsValid(req.theme()) ? req.theme() : 0;
+  CheckRegion(v, "region", req.region(), &q.region);
+  validation::CheckTimestamp(v, "start_time", req.start_time(), /*required=*/false);
+  validation::CheckTimestamp(v, "end_time", req.end_time(), /*required=*/false);
+  QPV_RETURN_IF_ERROR(v.ToStatus());
+  if (req.has_start_time()) q.start = FromProto(req.start_time());
+  if (req.has_end_time()) q.end = FromProto(req.end_time());
+  if (q.end <= q.start) return InvalidField("end_time", "must be after start_time");
+  return q;
+}
+
+// The dashboard as compared between two sends of a watch.
+std::string Comparable(nv1::NationalDashboard d) {
+  d.clear_revision();
+  d.clear_as_of_time();
+  return d.SerializeAsString();
+}
+
+std::string EncodeGroupCursor(const GroupKey& k) {
+  return absl::StrCat(k.prefecture_count, "\x1f", k.source_count, "\x1f", k.title, "\x1f",
+                      k.first_source);
+}
+
+// A decoded cursor owns its strings; key() views them.
+struct GroupCursor {
+  int prefecture_count = 0;
+  int source_count = 0;
+  std::string title;
+  std::string first_source;
+  GroupKey key() const { return {prefecture_count, source_count, title, first_source}; }
+};
+
+absl::StatusOr<GroupCursor> DecodeGroupCursor(const std::string& cursor) {
+  std::vector<std::string> parts = absl::StrSplit(cursor, '\x1f');
+  GroupCursor c;
+  if (parts.size() != 4 || !absl::SimpleAtoi(parts[0], &c.prefecture_count) ||
+      !absl::SimpleAtoi(parts[1], &c.source_count)) {
+    return InvalidField("page_token", "is not a token returned by this list");
+  }
+  c.title = std::move(parts[2]);
+  c.first_source = std::move(parts[3]);
+  return c;
+}
+
+}  // namespace
+
+NationalLogic::NationalLogic(NationalStore* store, Clock* clock, Options options)
+    : store_(store), clock_(clock), options_(options) {}
+
+NationalLogic::~NationalLogic() { Stop(); }
+
+void NationalLogic::Start() {
+  poller_ = std::thread([this] { PollLoop(); });
+}
+
+void NationalLogic::Stop() {
+  {
+    absl::MutexLock lock(&stop_mu_);
+    stopping_ = true;
+  }
+  if (poller_.joinable()) poller_.join();
+}
+
+void NationalLogic::PollLoop() {
+  bool failing = false;
+  bool loaded = false;
+  while (true) {
+    const absl::Status s = Refresh();
+    // Logged when the state changes, not on every poll.
+    if (s.ok() && !loaded) {
+      log::Info("view_loaded", {{"revision", View()->revision}});
+    } else if (!s.ok() && !failing) {
+      log::Warn("view_refresh_failed", {{"error", std::string(s.message())}});
+    } else if (s.ok() && failing) {
+      log::Info("view_refresh_recovered", {{"revision", View()->revision}});
+    }
+    failing = !s.ok();
+    loaded = loaded || s.ok();
+    absl::MutexLock lock(&stop_mu_);
+    if (stop_mu_.AwaitWithTimeout(absl::Condition(&stopping_), options_.poll_interval)) break;
+  }
+}
+
+bool NationalLogic::Loaded() const {
+  absl::MutexLock lock(&state_mu_);
+  return state_ != nullptr;
+}
+
+std::shared_ptr<const ViewState> NationalLogic::View() const {
+  absl::MutexLock lock(&state_mu_);
+  return state_;
+}
+
+absl::StatusOr<std::shared_ptr<const ViewState>> NationalLogic::LoadedView() const {
+  auto view = View();
+  if (!view) {
+    return WithReason(absl::UnavailableError("national figures are not loaded yet; retry"),
+                      "VIEW_NOT_LOADED");
+  }
+  return view;
+}
+
+void NationalLogic::MarkSynced() {
+  absl::MutexLock lock(&state_mu_);
+  synced_ = clock_->Now();
+}
+
+void NationalLogic::Publish(std::shared_ptr<const ViewState> view) {
+  absl::MutexLock lock(&state_mu_);
+  state_ = std::move(view);
+  ++generation_;
+  synced_ = clock_->Now();
+  state_changed_.SignalAll();
+}
+
+absl::Status NationalLogic::Refresh() {
+  absl::MutexLock refresh(&refresh_mu_);
+  std::shared_ptr<const ViewState> base = View();
+  if (base) {
+    QPV_ASSIGN_OR_RETURN(int64_t revision, store_->Revision());
+    if (revision == base->revision) {
+      MarkSynced();
+      return absl::OkStatus();
+    }
+  } else {
+    base = ViewState::Empty();
+  }
+  QPV_ASSIGN_OR_RETURN(StoreIndex index, store_->Index());
+  std::vector<std::string> to_load;
+  for (const auto& [code, version] : index.versions) {
+    const int i = DepartementIndex(code);
+    if (i < 0) continue;  // never accepted by validation
+    const auto& e = base->prefectures[i];
+    if (!e || e->version != version) to_load.push_back(code);
+  }
+  std::vector<int> removed;  // the store lost them (flushed)
+  for (const auto& e : base->prefectures) {
+    if (e && index.versions.count(e->code) == 0) removed.push_back(e->index);
+  }
+  // In batches, so a cold start never holds every snapshot's bytes at once.
+  std::vector<std::shared_ptr<const PrefectureEntry>> changed;
+  changed.reserve(to_load.size());
+  for (size_t from = 0; from < to_load.size(); from += kLoadBatch) {
+    const std::vector<std::string> batch(
+        to_load.begin() + from, to_load.begin() + std::min(to_load.size(), from + kLoadBatch));
+    QPV_ASSIGN_OR_RETURN(std::vector<StoredSnapshot> stored, store_->Load(batch));
+    for (const StoredSnapshot& s : stored) {
+      auto entry = BuildEntry(s);
+      if (!entry.ok()) {
+        log::Error("snapshot_unreadable", {{"prefecture", s.prefecture},
+                                           {"version", s.version},
+                                           {"error", std::string(entry.status().message())}});
+        continue;
+      }
+      changed.push_back(*std::move(entry));
+    }
+  }
+  Publish(NextView(*base, index.revision, changed, removed));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<nv1::SubmitPrefectureSnapshotResponse> NationalLogic::SubmitPrefectureSnapshot(
+    const nv1::SubmitPrefectureSnapshotRequest& req) {
+  const nv1::PrefectureSnapshot& s = req.snapshot();
+  QPV_RETURN_IF_ERROR(ValidateSnapshot(s, "snapshot"));
+  const CellList cells = CellFields(AggregateByMonth(ComputeWorkshopCells(s)));
+  QPV_ASSIGN_OR_RETURN(
+      ApplyResult result,
+      store_->ApplySnapshot(s.prefecture(), territory::RegionOf(s.prefecture()), s.version(),
+                            clock_->Now(), s.SerializeAsString(), cells));
+  if (result.applied) {
+    log::Info(
+        "snapshot_applied",
+        {{"prefecture", s.prefecture()}, {"version", s.version()}, {"revision", result.revision}});
+    // Read-your-writes on this instance; the poller catches up otherwise.
+    const absl::Status refreshed = Refresh();
+    if (!refreshed.ok()) {
+      log::Warn("view_refresh_failed", {{"error", std::string(refreshed.message())}});
+    }
+  }
+  nv1::SubmitPrefectureSnapshotResponse out;
+  out.set_prefecture(s.prefecture());
+  out.set_current_version(result.current_version);
+  out.set_applied(result.applied);
+  return out;
+}
+
+nv1::NationalDashboard NationalLogic::DashboardFor(const ViewState& view,
+                                                   const DashboardQuery& query) {
+  nv1::NationalDashboard out;
+  if (query.unfiltered()) {
+    absl::MutexLock lock(&view.caches->mu);
+    if (!view.caches->unfiltered) {
+      view.caches->unfiltered = DashboardFigures(view, query, options_.small_count_threshold);
+    }
+    out = *view.caches->unfiltered;
+  } else {
+    out = DashboardFigures(view, query, options_.small_count_threshold);
+  }
+  absl::Time synced;
+  {
+    absl::MutexLock lock(&state_mu_);
+    synced = synced_;
+  }
+  *out.mutable_coverage() = CoverageOf(view, query.region, clock_->Now(), options_.fresh_window);
+  if (synced != absl::InfinitePast()) *out.mutable_as_of_time() = ToProto(synced);
+  return out;
+}
+
+absl::StatusOr<nv1::NationalDashboard> NationalLogic::GetNationalDashboard(
+    const nv1::GetNationalDashboardRequest& req) {
+  QPV_ASSIGN_OR_RETURN(DashboardQuery query, ParseQuery(req));
+  QPV_ASSIGN_OR_RETURN(auto view, LoadedView());
+  return DashboardFor(*view, query);
+}
+
+absl::StatusOr<nv1::ListPrefectureStatusResponse> NationalLogic::ListPrefectureStatus(
+    const nv1::ListPrefectureStatusRequest& req) {
+  FieldViolations v;
+  int region = -1;
+  CheckRegion(v, "region", req.region(), &region);
+  QPV_RETURN_IF_ERROR(v.ToStatus());
+  QPV_ASSIGN_OR_RETURN(int page_size, pagination::EffectivePageSize(req.page_size()));
+  const std::string fingerprint =
+      pagination::RequestFingerprint("national/prefecture-status", req.region());
+  QPV_ASSIGN_OR_RETURN(std::string cursor,
+                       pagination::DecodePageToken(req.page_token(), fingerprint));
+  int from = 0;
+  if (!cursor.empty()) {
+    const int after = DepartementIndex(cursor);
+    if (after < 0) return InvalidField("page_token", "is not a token returned by this list");
+    from = after + 1;
+  }
+  QPV_ASSIGN_OR_RETURN(auto view, LoadedView());
+  const auto& departements = territory::Departements();
+  nv1::ListPrefectureStatusResponse out;
+  for (int i = from; i < static_cast<int>(departements.size()); ++i) {
+    const auto& d = departements[i];
+    if (region >= 0 && d.region_code != territory::Regions()[region].code) continue;
+    if (out.statuses_size() == page_size) {
+      out.set_next_page_token(
+          pagination::EncodePageToken(out.statuses(page_size - 1).prefecture(), fingerprint));
+      break;
+    }
+    nv1::PrefectureStatus* s = out.add_statuses();
+    s->set_prefecture(std::string(d.code));
+    s->set_prefecture_name(std::string(d.name));
+    s->set_region(std::string(d.region_code));
+    const auto& e = view->prefectures[i];
+    if (!e) continue;  // never reported: version 0, no receive time
+    s->set_version(e->version);
+    *s->mutable_receive_time() = ToProto(e->receive_time);
+    s->set_workshop_count(e->workshop_count);
+    s->set_workshops_held(e->held);
+    s->set_workshops_reported(e->reported);
+    s->set_missing_reports(e->held - e->reported);
+  }
+  return out;
+}
+
+std::shared_ptr<const PracticeIndex> NationalLogic::GroupsOf(const ViewState& view) {
+  // One caller computes, the others of the same view wait for its result.
+  absl::MutexLock lock(&view.caches->groups_mu);
+  if (!view.caches->groups) {
+    view.caches->groups = std::make_shared<const PracticeIndex>(IndexPractices(view));
+  }
+  return view.caches->groups;
+}
+
+absl::StatusOr<nv1::ListGoodPracticesResponse> NationalLogic::ListGoodPractices(
+    const nv1::ListGoodPracticesRequest& req) {
+  FieldViolations v;
+  CheckTheme(v, "theme", req.theme());
+  if (req.min_prefecture_count() < 0) v.Add("min_prefecture_count", "must not be negative");
+  QPV_RETURN_IF_ERROR(v.ToStatus());
+  QPV_ASSIGN_OR_RETURN(int page_size, pagination::EffectivePageSize(req.page_size()));
+  const std::string fingerprint = pagination::RequestFingerprint(
+      "national/good-practices", absl::StrCat(req.theme(), "|", req.min_prefecture_count()));
+  QPV_ASSIGN_OR_RETURN(std::string cursor,
+                       pagination::DecodePageToken(req.page_token(), fingerprint));
+  std::optional<GroupCursor> after;
+  if (!cursor.empty()) {
+    QPV_ASSIGN_OR_RETURN(GroupCursor c, DecodeGroupCursor(cursor));
+    after = std::move(c);
+  }
+  QPV_ASSIGN_OR_RETURN(auto view, LoadedView());
+  const std::shared_ptr<const PracticeIndex> index = GroupsOf(*view);
+  auto it = index->groups.begin();
+  if (after) {
+    // Groups are sorted by key: resume after the last one returned, even if
+    // the grouping changed in between.
+    const GroupKey key = after->key();
+    it = std::upper_bound(
+        index->groups.begin(), index->groups.end(), key,
+        [&](const GroupKey& k, const PracticeGroup& g) { return KeyBefore(k, index->KeyOf(g)); });
+  }
+  const uint32_t theme_bit = req.theme() == 0 ? 0 : 1u << req.theme();
+  nv1::ListGoodPracticesResponse out;
+  const PracticeGroup* last = nullptr;
+  for (; it != index->groups.end(); ++it) {
+    const PracticeGroup& g = *it;
+    if (g.prefecture_count < req.min_prefecture_count()) break;  // sorted by count desc
+    if (theme_bit != 0 && (g.themes & theme_bit) == 0) continue;
+    if (out.groups_size() == page_size) {
+      out.set_next_page_token(
+          pagination::EncodePageToken(EncodeGroupCursor(index->KeyOf(*last)), fingerprint));
+      break;
+    }
+    *out.add_groups() = index->Materialize(g);
+    last = &g;
+  }
+  return out;
+}
+
+absl::Status NationalLogic::WatchNationalDashboard(
+    const nv1::GetNationalDashboardRequest& req, const std::function<bool()>& done,
+    const std::function<bool(const nv1::NationalDashboard&)>& write) {
+  QPV_ASSIGN_OR_RETURN(DashboardQuery query, ParseQuery(req));
+  QPV_RETURN_IF_ERROR(LoadedView().status());
+  watchers_.fetch_add(1);
+  struct Leave {
+    std::atomic<int>* n;
+    ~Leave() { n->fetch_sub(1); }
+  } leave{&watchers_};
+
+  uint64_t seen = 0;
+  bool sent_any = false;
+  std::string last;
+  absl::Time next_send = absl::InfinitePast();
+  while (!done()) {
+    // Hold back until the minimum interval since the last update is over;
+    // changes meanwhile fold into the state read below.
+    for (absl::Time now = absl::Now(); now < next_send && !done(); now = absl::Now()) {
+      absl::SleepFor(std::min(next_send - now, options_.watch_wakeup));
+    }
+    if (done()) break;
+    std::shared_ptr<const ViewState> view;
+    uint64_t generation = 0;
+    {
+      absl::MutexLock lock(&state_mu_);
+      view = state_;
+      generation = generation_;
+    }
+    if (!sent_any || generation != seen) {
+      seen = generation;
+      // Whatever happened while the previous write was blocked, this is the
+      // newest state: a slow watcher skips what it could not take.
+      nv1::NationalDashboard d = DashboardFor(*view, query);
+      std::string comparable = Comparable(d);
+      if (!sent_any || comparable != last) {
+        if (!write(d)) return absl::OkStatus();  // the client went away
+        next_send = absl::Now() + options_.watch_min_interval;
+        sent_any = true;
+        last = std::move(comparable);
+      }
+    }
+    absl::MutexLock lock(&state_mu_);
+    const absl::Time deadline = absl::Now() + options_.watch_wakeup;
+    while (generation_ == seen && absl::Now() < deadline) {
+      state_changed_.WaitWithDeadline(&state_mu_, deadline);
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace qpv::national

@@ -1,0 +1,181 @@
+#include "services/national/national_view.h"
+
+#include <algorithm>
+#include <climits>
+#include <tuple>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_join.h"
+#include "common/territory/territory.h"
+
+namespace qpv::national {
+namespace {
+
+void AddRows(RegionRollup& rollup, const std::vector<MonthRow>& rows, int sign) {
+  for (const MonthRow& r : rows) {
+    Row& target = rollup.by_key[r.theme_key][r.month];
+    for (int m = 0; m < kMetricCount; ++m) target[m] += sign * r.values[m];
+  }
+}
+
+void DropZeroRows(RegionRollup& rollup) {
+  for (auto& rows : rollup.by_key) {
+    for (auto it = rows.begin(); it != rows.end();) {
+      if (std::all_of(it->second.begin(), it->second.end(), [](int64_t v) { return v == 0; })) {
+        it = rows.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+}
+
+// Appends strings to an arena, storing each distinct one once.
+class ArenaWriter {
+ public:
+  explicit ArenaWriter(std::string* arena) : arena_(arena) {}
+  StrRef Add(absl::string_view s, bool dedupe) {
+    if (dedupe) {
+      auto it = seen_.find(s);
+      if (it != seen_.end()) return it->second;
+    }
+    const StrRef ref{static_cast<uint32_t>(arena_->size()), static_cast<uint32_t>(s.size())};
+    arena_->append(s.data(), s.size());
+    if (dedupe) seen_.emplace(std::string(s), ref);
+    return ref;
+  }
+
+ private:
+  std::string* arena_;
+  absl::flat_hash_map<std::string, StrRef> seen_;
+};
+
+uint64_t SetHash(const std::vector<uint64_t>& shingles) {
+  uint64_t h = 0x6a09e667f3bcc909ULL;
+  for (uint64_t x : shingles) h = (h ^ x) * 0x100000001b3ULL + (h >> 29);
+  return h;
+}
+
+}  // namespace
+
+std::shared_ptr<const ViewState> ViewState::Empty() {
+  auto view = std::make_shared<ViewState>();
+  view->prefectures.resize(territory::Departements().size());
+  view->regions.reserve(territory::Regions().size());
+  for (size_t i = 0; i < territory::Regions().size(); ++i) {
+    view->regions.push_back(std::make_shared<RegionRollup>());
+  }
+  return view;
+}
+
+int DepartementIndex(absl::string_view code) {
+  static const auto* index = [] {
+    auto* m = new absl::flat_hash_map<std::string, int>();
+    const auto& all = territory::Departements();
+    for (size_t i = 0; i < all.size(); ++i) (*m)[std::string(all[i].code)] = static_cast<int>(i);
+    return m;
+  }();
+  auto it = index->find(code);
+  return it == index->end() ? -1 : it->second;
+}
+
+int RegionIndex(absl::string_view code) {
+  const auto& all = territory::Regions();
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (all[i].code == code) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+absl::StatusOr<std::shared_ptr<const PrefectureEntry>> BuildEntry(const StoredSnapshot& stored) {
+  nv1::PrefectureSnapshot snapshot;
+  if (!snapshot.ParseFromString(stored.snapshot)) {
+    return absl::DataLossError("a stored snapshot is unreadable");
+  }
+  const int index = DepartementIndex(stored.prefecture);
+  const territory::Departement* d = territory::FindDepartement(stored.prefecture);
+  if (index < 0 || d == nullptr) return absl::DataLossError("a stored préfecture is unknown");
+  auto entry = std::make_shared<PrefectureEntry>();
+  entry->index = index;
+  entry->region = RegionIndex(d->region_code);
+  entry->code = stored.prefecture;
+  entry->version = stored.version;
+  entry->receive_time = stored.receive_time;
+  entry->workshops = ComputeWorkshopCells(snapshot);
+  entry->rows = AggregateByMonth(entry->workshops);
+  std::sort(entry->rows.begin(), entry->rows.end(), [](const MonthRow& a, const MonthRow& b) {
+    return std::tie(a.theme_key, a.month) < std::tie(b.theme_key, b.month);
+  });
+  for (int k = 0, i = 0; k <= kThemeKeys; ++k) {
+    while (i < static_cast<int>(entry->rows.size()) && entry->rows[i].theme_key < k) ++i;
+    entry->key_begin[k] = i;
+  }
+  for (uint32_t i = entry->key_begin[0]; i < entry->key_begin[1]; ++i) {
+    const Row& values = entry->rows[i].values;
+    entry->workshop_count += values[kWorkshops];
+    entry->held += values[kHeld];
+    entry->reported += values[kReported];
+  }
+  size_t bytes = 0;
+  for (const auto& a : snapshot.reproducible_actions()) {
+    bytes += a.contribution().size() + a.title().size() + a.text().size() + 10 * a.qpv_codes_size();
+  }
+  entry->arena.reserve(bytes);
+  ArenaWriter arena(&entry->arena);
+  entry->actions.reserve(snapshot.reproducible_actions_size());
+  for (const auto& a : snapshot.reproducible_actions()) {
+    ActionRecord rec;
+    rec.contribution = arena.Add(a.contribution(), /*dedupe=*/false);
+    rec.title = arena.Add(a.title(), /*dedupe=*/true);
+    rec.text = arena.Add(a.text(), /*dedupe=*/true);
+    rec.qpv_codes = arena.Add(absl::StrJoin(a.qpv_codes(), ","), /*dedupe=*/true);
+    for (int t : a.themes()) {
+      if (t > 0 && t < 16) rec.themes |= static_cast<uint16_t>(1u << t);
+    }
+    rec.vote_count = static_cast<int32_t>(std::min<int64_t>(a.vote_count(), INT32_MAX));
+    const std::vector<uint64_t> shingles = Shingles(a.title(), a.text());
+    rec.groupable = !shingles.empty();
+    if (rec.groupable) {
+      rec.set_hash = SetHash(shingles);
+      rec.bands = Bands(MinHash(shingles));
+    }
+    entry->actions.push_back(rec);
+  }
+  entry->arena.shrink_to_fit();
+  return std::shared_ptr<const PrefectureEntry>(std::move(entry));
+}
+
+std::shared_ptr<const ViewState> NextView(
+    const ViewState& old, int64_t revision,
+    const std::vector<std::shared_ptr<const PrefectureEntry>>& changed,
+    const std::vector<int>& removed) {
+  auto next = std::make_shared<ViewState>();
+  next->revision = revision;
+  next->prefectures = old.prefectures;
+  next->regions = old.regions;
+  // Regions touched get a private copy, updated by difference.
+  std::map<int, std::shared_ptr<RegionRollup>> copies;
+  const auto region_copy = [&](int region) -> RegionRollup& {
+    auto& copy = copies[region];
+    if (!copy) copy = std::make_shared<RegionRollup>(*old.regions[region]);
+    return *copy;
+  };
+  const auto take_out = [&](int index) {
+    const auto& previous = next->prefectures[index];
+    if (previous) AddRows(region_copy(previous->region), previous->rows, -1);
+    next->prefectures[index] = nullptr;
+  };
+  for (int index : removed) take_out(index);
+  for (const auto& entry : changed) {
+    take_out(entry->index);
+    AddRows(region_copy(entry->region), entry->rows, +1);
+    next->prefectures[entry->index] = entry;
+  }
+  for (auto& [region, copy] : copies) {
+    DropZeroRows(*copy);
+    next->regions[region] = std::move(copy);
+  }
+  return next;
+}
+
+}  // namespace qpv::national
