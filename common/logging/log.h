@@ -1,4 +1,7 @@
 // One JSON object per line on stderr: {"time":..,"level":..,"service":..,"event":..,...}.
+// Lines are written by a background thread (one write for many lines under
+// load), in the order they were logged, none dropped; at exit the lines
+// still buffered are written (Flush). A crash may lose the last millisecond.
 #ifndef QPV_COMMON_LOGGING_LOG_H_
 #define QPV_COMMON_LOGGING_LOG_H_
 
@@ -29,6 +32,10 @@ void SetQuiet(bool quiet);
 void Info(absl::string_view event, std::initializer_list<Field> fields = {});
 void Warn(absl::string_view event, std::initializer_list<Field> fields = {});
 void Error(absl::string_view event, std::initializer_list<Field> fields = {});
+
+// Waits until every line logged so far is written to stderr (also run at
+// exit).
+void Flush();
 
 // JSON string escaping (also used by qpvctl --json).
 std::string JsonEscape(absl::string_view s);

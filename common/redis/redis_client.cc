@@ -1,15 +1,20 @@
 #include "common/redis/redis_client.h"
 
+#include <errno.h>
 #include <hiredis/hiredis.h>
 #include <signal.h>
 #include <sys/time.h>
 
+#include <algorithm>
 #include <map>
+#include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "common/logging/log.h"
 
 namespace qpv::redis {
@@ -17,35 +22,50 @@ namespace {
 
 timeval ToTv(absl::Duration d) { return absl::ToTimeval(d); }
 
-Reply Convert(const redisReply* r) {
-  Reply out;
-  switch (r->type) {
-    case REDIS_REPLY_STRING:
-      out.type = Reply::Type::kString;
-      out.str.assign(r->str, r->len);
-      break;
-    case REDIS_REPLY_STATUS:
-      out.type = Reply::Type::kStatus;
-      out.str.assign(r->str, r->len);
-      break;
-    case REDIS_REPLY_ERROR:
-      out.type = Reply::Type::kError;
-      out.str.assign(r->str, r->len);
-      break;
-    case REDIS_REPLY_INTEGER:
-      out.type = Reply::Type::kInteger;
-      out.integer = r->integer;
-      break;
-    case REDIS_REPLY_ARRAY:
-      out.type = Reply::Type::kArray;
-      out.elements.reserve(r->elements);
-      for (size_t i = 0; i < r->elements; ++i) out.elements.push_back(Convert(r->element[i]));
-      break;
-    default:
-      out.type = Reply::Type::kNil;
+// hiredis builds our Reply directly (instead of its redisReply tree, then a
+// copy): an element of an array is constructed in place in its parent.
+Reply* Place(const redisReadTask* task) {
+  if (task->parent != nullptr) {
+    auto* parent = static_cast<Reply*>(task->parent->obj);
+    return &parent->elements[task->idx];
   }
-  return out;
+  return new Reply();
 }
+
+void* CreateString(const redisReadTask* task, char* str, size_t len) {
+  Reply* r = Place(task);
+  r->type = task->type == REDIS_REPLY_ERROR    ? Reply::Type::kError
+            : task->type == REDIS_REPLY_STATUS ? Reply::Type::kStatus
+                                               : Reply::Type::kString;
+  r->str.assign(str, len);
+  return r;
+}
+
+void* CreateArray(const redisReadTask* task, int elements) {
+  Reply* r = Place(task);
+  r->type = Reply::Type::kArray;
+  r->elements.resize(elements > 0 ? elements : 0);
+  return r;
+}
+
+void* CreateInteger(const redisReadTask* task, long long value) {
+  Reply* r = Place(task);
+  r->type = Reply::Type::kInteger;
+  r->integer = value;
+  return r;
+}
+
+void* CreateNil(const redisReadTask* task) {
+  Reply* r = Place(task);
+  r->type = Reply::Type::kNil;
+  return r;
+}
+
+// hiredis frees only a top-level reply (its elements live inside it).
+void FreeReply(void* reply) { delete static_cast<Reply*>(reply); }
+
+redisReplyObjectFunctions kReplyFunctions = {CreateString, CreateArray, CreateInteger, CreateNil,
+                                             FreeReply};
 
 absl::Status Unavailable(absl::string_view what) {
   return absl::UnavailableError(absl::StrCat("the data store is unavailable (", what, ")"));
@@ -134,14 +154,237 @@ absl::StatusOr<Endpoint> ParseUrl(absl::string_view url) {
   return ep;
 }
 
-void RedisClient::ContextDeleter::operator()(redisContext* c) const {
-  if (c) redisFree(c);
-}
+// ---------------------------------------------------------------- connection
+
+namespace {
+
+struct ContextDeleter {
+  void operator()(redisContext* c) const {
+    if (c) redisFree(c);
+  }
+};
+using ContextPtr = std::unique_ptr<redisContext, ContextDeleter>;
+
+// Commands in the Redis protocol (RESP), binary-safe, formatted on the
+// caller's thread straight from its arguments, so the leader only copies
+// bytes.
+class Wire {
+ public:
+  explicit Wire(size_t reserve) { out_.reserve(reserve); }
+  Wire& Command(size_t argc) {
+    absl::StrAppend(&out_, "*", argc, "\r\n");
+    ++count_;
+    return *this;
+  }
+  Wire& Arg(absl::string_view arg) {
+    absl::StrAppend(&out_, "$", arg.size(), "\r\n");
+    out_.append(arg.data(), arg.size());
+    out_.append("\r\n", 2);
+    return *this;
+  }
+  Wire& Args(const std::vector<std::string>& args) {
+    for (const std::string& a : args) Arg(a);
+    return *this;
+  }
+  size_t count() const { return count_; }
+  std::string& bytes() { return out_; }
+
+  // Room for `args` with their framing.
+  static size_t SizeOf(const std::vector<std::string>& args) {
+    size_t n = 16;
+    for (const std::string& a : args) n += a.size() + 16;
+    return n;
+  }
+
+ private:
+  std::string out_;
+  size_t count_ = 0;  // commands, hence replies
+};
+
+// One caller's commands, queued on a connection as a unit, and what came
+// back. Shared by the caller and the leader that sends it: a caller that
+// timed out leaves, and the leader still reads (and drops) its replies, so
+// the replies of the calls behind it stay in step.
+struct Request {
+  Request(std::string w, size_t n) : wire(std::move(w)), count(n) {}
+  const std::string wire;  // the formatted commands
+  const size_t count;      // how many replies they produce
+  // Filled by the leader that sends the request; read by the caller once
+  // `done` (both under the connection's mutex).
+  std::vector<Reply> replies;
+  absl::Status status;  // not OK: the request failed as a whole
+  bool done = false;
+  absl::CondVar cv;  // signalled when done, or to make its caller lead
+};
+
+}  // namespace
+
+// One connection shared by many callers, without a thread of its own
+// (leader/follower): a caller that finds the connection idle becomes the
+// leader and does the round trip for every request queued at that moment,
+// its own included; callers arriving meanwhile queue up and sleep. When the
+// leader is done it wakes the callers it served and hands the lead to the
+// first one still queued, which sends all the queue has gathered. So each
+// call sleeps and wakes once, as with a connection of its own, while under
+// load one write and a few reads serve a whole batch.
+class RedisClient::Connection {
+ public:
+  Connection(const Options& options, const Endpoint& endpoint, std::atomic<uint64_t>* epoch)
+      : options_(options), endpoint_(endpoint), epoch_(epoch) {}
+
+  // Sends the request (or has it sent) and waits until `deadline` for it.
+  absl::Status Call(const std::shared_ptr<Request>& request, absl::Time deadline) {
+    absl::MutexLock lock(&mu_);
+    queue_.push_back(request);
+    while (!request->done) {
+      if (!busy_) {
+        Lead();
+        continue;  // our request was in the batch
+      }
+      if (request->cv.WaitWithDeadline(&mu_, deadline) && !request->done) {
+        auto queued = std::find(queue_.begin(), queue_.end(), request);
+        if (queued != queue_.end()) {
+          queue_.erase(queued);  // never sent
+        }  // else in flight: its leader reads the replies and drops them
+        // We may have been woken to lead just as we timed out: pass it on.
+        if (!busy_ && !queue_.empty()) queue_.front()->cv.Signal();
+        return Unavailable("timed out");
+      }
+    }
+    return request->status;
+  }
+
+ private:
+  // Sends everything queued; called and returns with mu_ held.
+  void Lead() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    busy_ = true;
+    std::vector<std::shared_ptr<Request>> batch;
+    batch.swap(queue_);
+    mu_.Unlock();
+    RunBatch(batch);
+    mu_.Lock();
+    busy_ = false;
+    if (!queue_.empty()) queue_.front()->cv.Signal();  // the next leader
+  }
+
+  // Writes the whole batch, then reads the replies in order, completing each
+  // request as soon as its last reply is in. Runs without mu_.
+  void RunBatch(const std::vector<std::shared_ptr<Request>>& batch) ABSL_LOCKS_EXCLUDED(mu_) {
+    if (ctx_ && ctx_epoch_ != epoch_->load()) ctx_.reset();  // another connection failed
+    if (!ctx_) {
+      absl::Status dialled = Dial();
+      if (!dialled.ok()) {
+        // Redis is down: the other connections are dead too, or will be.
+        epoch_->fetch_add(1);
+        return Complete(batch, 0, dialled);
+      }
+    }
+    for (const auto& r : batch) {
+      if (redisAppendFormattedCommand(ctx_.get(), r->wire.data(), r->wire.size()) != REDIS_OK) {
+        return IoError(batch, 0);
+      }
+    }
+    std::vector<Reply> replies;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      Request& r = *batch[i];
+      replies.reserve(r.count);
+      while (replies.size() < r.count) {
+        void* raw = nullptr;
+        if (redisGetReply(ctx_.get(), &raw) != REDIS_OK || raw == nullptr) {
+          return IoError(batch, i);
+        }
+        std::unique_ptr<Reply> reply(static_cast<Reply*>(raw));
+        replies.push_back(std::move(*reply));
+      }
+      absl::MutexLock lock(&mu_);
+      r.replies.swap(replies);
+      r.done = true;
+      r.cv.Signal();
+    }
+  }
+
+  // Fails the requests of `batch` from `first` on, drops the connection and
+  // makes the other connections re-dial.
+  void IoError(const std::vector<std::shared_ptr<Request>>& batch, size_t first) {
+    const bool timeout = ctx_->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK);
+    log::Warn("redis_io_error", {{"error", ctx_->errstr},
+                                 {"calls_failed", static_cast<int64_t>(batch.size() - first)}});
+    // Before the callers hear of it, so their next call re-dials.
+    epoch_->fetch_add(1);
+    ctx_.reset();
+    Complete(batch, first, Unavailable(timeout ? "timed out" : "connection lost"));
+  }
+
+  void Complete(const std::vector<std::shared_ptr<Request>>& batch, size_t first,
+                const absl::Status& status) ABSL_LOCKS_EXCLUDED(mu_) {
+    absl::MutexLock lock(&mu_);
+    for (size_t i = first; i < batch.size(); ++i) {
+      batch[i]->status = status;
+      batch[i]->done = true;
+      batch[i]->cv.Signal();
+    }
+  }
+
+  absl::Status Dial() {
+    const uint64_t epoch = epoch_->load();
+    const timeval ct = ToTv(options_.connect_timeout);
+    ContextPtr ctx(endpoint_.unix_path.empty()
+                       ? redisConnectWithTimeout(endpoint_.host.c_str(), endpoint_.port, ct)
+                       : redisConnectUnixWithTimeout(endpoint_.unix_path.c_str(), ct));
+    if (!ctx) return Unavailable("cannot allocate a connection");
+    if (ctx->err) {
+      log::Warn("redis_connect_failed", {{"error", ctx->errstr}});
+      return Unavailable("cannot connect");
+    }
+    ctx->reader->fn = &kReplyFunctions;
+    if (redisSetTimeout(ctx.get(), ToTv(options_.command_timeout)) != REDIS_OK) {
+      return Unavailable("cannot set timeout");
+    }
+    std::vector<std::vector<std::string>> setup;
+    if (!endpoint_.password.empty()) setup.push_back({"AUTH", endpoint_.password});
+    if (endpoint_.db != 0) setup.push_back({"SELECT", std::to_string(endpoint_.db)});
+    for (const auto& cmd : setup) {
+      Wire wire(Wire::SizeOf(cmd));
+      wire.Command(cmd.size()).Args(cmd);
+      void* raw = nullptr;
+      if (redisAppendFormattedCommand(ctx.get(), wire.bytes().data(), wire.bytes().size()) !=
+              REDIS_OK ||
+          redisGetReply(ctx.get(), &raw) != REDIS_OK || raw == nullptr) {
+        return Unavailable("connection setup failed");
+      }
+      std::unique_ptr<Reply> r(static_cast<Reply*>(raw));
+      if (r->is_error()) {
+        log::Error("redis_setup_failed", {{"command", cmd[0]}, {"error", r->str}});
+        return Unavailable("connection setup refused");
+      }
+    }
+    ctx_ = std::move(ctx);
+    ctx_epoch_ = epoch;
+    return absl::OkStatus();
+  }
+
+  const Options& options_;
+  const Endpoint& endpoint_;
+  std::atomic<uint64_t>* const epoch_;
+
+  absl::Mutex mu_;
+  std::vector<std::shared_ptr<Request>> queue_ ABSL_GUARDED_BY(mu_);  // not yet sent
+  bool busy_ ABSL_GUARDED_BY(mu_) = false;  // a leader is doing a round trip
+
+  // The leader's own (only the caller that set busy_ touches them).
+  ContextPtr ctx_;
+  uint64_t ctx_epoch_ = 0;
+};
+
+// ---------------------------------------------------------------- client
 
 absl::StatusOr<std::unique_ptr<RedisClient>> RedisClient::Create(const Options& options) {
   auto ep = ParseUrl(options.url);
   if (!ep.ok()) return ep.status();
   if (options.pool_size < 1) return absl::InvalidArgumentError("redis pool size must be >= 1");
+  if (options.command_timeout <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("redis command timeout must be positive");
+  }
   // hiredis writes with write(2): a peer that went away would raise SIGPIPE
   // and kill the process instead of giving us an error to handle.
   signal(SIGPIPE, SIG_IGN);
@@ -149,128 +392,51 @@ absl::StatusOr<std::unique_ptr<RedisClient>> RedisClient::Create(const Options& 
 }
 
 RedisClient::RedisClient(Options options, Endpoint endpoint)
-    : options_(std::move(options)), endpoint_(std::move(endpoint)) {}
+    : options_(std::move(options)), endpoint_(std::move(endpoint)) {
+  connections_.reserve(options_.pool_size);
+  for (int i = 0; i < options_.pool_size; ++i) {
+    connections_.push_back(std::make_unique<Connection>(options_, endpoint_, &epoch_));
+  }
+}
 
 RedisClient::~RedisClient() = default;
 
-absl::StatusOr<RedisClient::ContextPtr> RedisClient::Dial() {
-  const timeval ct = ToTv(options_.connect_timeout);
-  ContextPtr ctx(endpoint_.unix_path.empty()
-                     ? redisConnectWithTimeout(endpoint_.host.c_str(), endpoint_.port, ct)
-                     : redisConnectUnixWithTimeout(endpoint_.unix_path.c_str(), ct));
-  if (!ctx) return Unavailable("cannot allocate a connection");
-  if (ctx->err) {
-    log::Warn("redis_connect_failed", {{"error", ctx->errstr}});
-    return Unavailable("cannot connect");
-  }
-  if (redisSetTimeout(ctx.get(), ToTv(options_.command_timeout)) != REDIS_OK) {
-    return Unavailable("cannot set timeout");
-  }
-  std::vector<std::vector<std::string>> setup;
-  if (!endpoint_.password.empty()) setup.push_back({"AUTH", endpoint_.password});
-  if (endpoint_.db != 0) setup.push_back({"SELECT", std::to_string(endpoint_.db)});
-  for (const auto& cmd : setup) {
-    std::vector<const char*> argv;
-    std::vector<size_t> lens;
-    for (const auto& a : cmd) {
-      argv.push_back(a.data());
-      lens.push_back(a.size());
-    }
-    auto* r = static_cast<redisReply*>(
-        redisCommandArgv(ctx.get(), static_cast<int>(argv.size()), argv.data(), lens.data()));
-    if (!r) return Unavailable("connection setup failed");
-    const bool error = r->type == REDIS_REPLY_ERROR;
-    std::string text = error ? std::string(r->str, r->len) : "";
-    freeReplyObject(r);
-    if (error) {
-      log::Error("redis_setup_failed", {{"command", cmd[0]}, {"error", text}});
-      return Unavailable("connection setup refused");
-    }
-  }
-  return ctx;
+namespace {
+
+Wire OneCommand(const std::vector<std::string>& args) {
+  Wire wire(Wire::SizeOf(args));
+  wire.Command(args.size()).Args(args);
+  return wire;
 }
 
-absl::StatusOr<RedisClient::ContextPtr> RedisClient::Acquire() {
-  {
-    absl::MutexLock lock(&mu_);
-    const auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-      return !idle_.empty() || open_ < options_.pool_size;
-    };
-    if (!mu_.AwaitWithTimeout(absl::Condition(&ready), options_.command_timeout)) {
-      return Unavailable("connection pool exhausted");
-    }
-    if (!idle_.empty()) {
-      ContextPtr ctx = std::move(idle_.back());
-      idle_.pop_back();
-      return ctx;
-    }
-    ++open_;
-  }
-  auto ctx = Dial();
-  if (!ctx.ok()) {
-    absl::MutexLock lock(&mu_);
-    --open_;
-  }
-  return ctx;
+// EVAL body|EVALSHA sha, then the keys and arguments.
+Wire EvalCommand(absl::string_view verb, absl::string_view script,
+                 const std::vector<std::string>& keys, const std::vector<std::string>& args) {
+  Wire wire(Wire::SizeOf(keys) + Wire::SizeOf(args) + script.size() + 64);
+  wire.Command(3 + keys.size() + args.size())
+      .Arg(verb)
+      .Arg(script)
+      .Arg(std::to_string(keys.size()))
+      .Args(keys)
+      .Args(args);
+  return wire;
 }
 
-void RedisClient::Release(ContextPtr ctx) {
-  absl::MutexLock lock(&mu_);
-  idle_.push_back(std::move(ctx));
-}
+}  // namespace
 
-void RedisClient::Discard(ContextPtr ctx) {
-  std::vector<ContextPtr> stale;
-  {
-    absl::MutexLock lock(&mu_);
-    open_ -= 1 + static_cast<int>(idle_.size());
-    stale.swap(idle_);
-  }
-  ctx.reset();
-  stale.clear();  // closed outside the lock
-}
-
-absl::StatusOr<std::vector<Reply>> RedisClient::RoundTrip(
-    const std::vector<std::vector<std::string>>& commands) {
-  auto acquired = Acquire();
-  if (!acquired.ok()) return acquired.status();
-  ContextPtr ctx = *std::move(acquired);
-  for (const auto& cmd : commands) {
-    std::vector<const char*> argv;
-    std::vector<size_t> lens;
-    argv.reserve(cmd.size());
-    lens.reserve(cmd.size());
-    for (const auto& a : cmd) {
-      argv.push_back(a.data());
-      lens.push_back(a.size());
-    }
-    if (redisAppendCommandArgv(ctx.get(), static_cast<int>(argv.size()), argv.data(),
-                               lens.data()) != REDIS_OK) {
-      log::Warn("redis_io_error", {{"error", ctx->errstr}});
-      Discard(std::move(ctx));
-      return Unavailable("write failed");
-    }
-  }
-  std::vector<Reply> replies;
-  replies.reserve(commands.size());
-  for (size_t i = 0; i < commands.size(); ++i) {
-    void* raw = nullptr;
-    if (redisGetReply(ctx.get(), &raw) != REDIS_OK || raw == nullptr) {
-      const bool timeout = ctx->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK);
-      log::Warn("redis_io_error", {{"error", ctx->errstr}});
-      Discard(std::move(ctx));
-      return Unavailable(timeout ? "timed out" : "connection lost");
-    }
-    auto* r = static_cast<redisReply*>(raw);
-    replies.push_back(Convert(r));
-    freeReplyObject(r);
-  }
-  Release(std::move(ctx));
-  return replies;
+absl::StatusOr<std::vector<Reply>> RedisClient::RoundTrip(std::string wire, size_t count) {
+  auto request = std::make_shared<Request>(std::move(wire), count);
+  Connection& connection =
+      *connections_[next_.fetch_add(1, std::memory_order_relaxed) % connections_.size()];
+  const absl::Status status =
+      connection.Call(request, absl::Now() + options_.command_timeout);
+  if (!status.ok()) return status;
+  return std::move(request->replies);
 }
 
 absl::StatusOr<Reply> RedisClient::Command(const std::vector<std::string>& args) {
-  auto replies = RoundTrip({args});
+  Wire wire = OneCommand(args);
+  auto replies = RoundTrip(std::move(wire.bytes()), 1);
   if (!replies.ok()) return replies.status();
   Reply& r = (*replies)[0];
   if (r.is_error()) return ErrorReplyToStatus(r.str);
@@ -280,7 +446,11 @@ absl::StatusOr<Reply> RedisClient::Command(const std::vector<std::string>& args)
 absl::StatusOr<std::vector<Reply>> RedisClient::Pipeline(
     const std::vector<std::vector<std::string>>& commands) {
   if (commands.empty()) return std::vector<Reply>();
-  return RoundTrip(commands);
+  size_t size = 0;
+  for (const auto& cmd : commands) size += Wire::SizeOf(cmd);
+  Wire wire(size);
+  for (const auto& cmd : commands) wire.Command(cmd.size()).Args(cmd);
+  return RoundTrip(std::move(wire.bytes()), wire.count());
 }
 
 absl::StatusOr<Reply> RedisClient::Eval(Script& script, const std::vector<std::string>& keys,
@@ -290,21 +460,15 @@ absl::StatusOr<Reply> RedisClient::Eval(Script& script, const std::vector<std::s
     absl::MutexLock lock(&script.mu_);
     sha = script.sha_;
   }
-  std::vector<std::string> cmd;
-  cmd.reserve(3 + keys.size() + args.size());
-  cmd.push_back(sha.empty() ? "EVAL" : "EVALSHA");
-  cmd.push_back(sha.empty() ? script.body() : sha);
-  cmd.push_back(std::to_string(keys.size()));
-  cmd.insert(cmd.end(), keys.begin(), keys.end());
-  cmd.insert(cmd.end(), args.begin(), args.end());
-  auto replies = RoundTrip({cmd});
+  Wire wire = sha.empty() ? EvalCommand("EVAL", script.body(), keys, args)
+                          : EvalCommand("EVALSHA", sha, keys, args);
+  auto replies = RoundTrip(std::move(wire.bytes()), 1);
   if (!replies.ok()) return replies.status();
   Reply r = std::move((*replies)[0]);
   if (r.is_error() && absl::StartsWith(r.str, "NOSCRIPT")) {
     // Redis restarted and lost its script cache: send the body once more.
-    cmd[0] = "EVAL";
-    cmd[1] = script.body();
-    replies = RoundTrip({cmd});
+    Wire again = EvalCommand("EVAL", script.body(), keys, args);
+    replies = RoundTrip(std::move(again.bytes()), 1);
     if (!replies.ok()) return replies.status();
     r = std::move((*replies)[0]);
   }

@@ -1,32 +1,44 @@
 // A Redis client over hiredis for the services' stores.
 //
-// - A pool of blocking connections (a redisContext is not thread-safe), each
-//   with connect and command timeouts; a call waits at most the command
-//   timeout for a free connection.
-// - Reconnects by itself: a connection that fails is dropped together with
-//   every idle one (after a Redis restart they are all dead), and the next
-//   call dials afresh. While Redis is down calls fail fast with UNAVAILABLE.
-// - Pipelining: several commands in one round trip.
+// - A few connections shared by every caller (pipelining): a call formats
+//   its command(s) on its own thread, queues them on one connection and
+//   sleeps until its replies are in, at most the command timeout (a caller
+//   that has become the leader waits for Redis itself, each read bounded
+//   by the timeout, so about twice the timeout at worst). No I/O
+//   thread: a caller finding the connection idle leads, writing everything
+//   queued in one go, reading the replies in order and waking each caller
+//   with its own; whoever queued meanwhile is sent by the next leader. So a
+//   call costs one sleep and wake-up, as with a connection of its own, and
+//   under load a batch of calls costs Redis and the kernel one write and a
+//   few reads instead of a round trip each.
+// - Reconnects by itself: an I/O error or a timeout fails the calls in
+//   flight on that connection (UNAVAILABLE), drops it, and makes every
+//   other connection re-dial before its next batch (after a Redis restart
+//   they are all dead). While Redis is down calls fail fast with UNAVAILABLE.
+// - Pipeline(): several commands of one caller, contiguous and in order on
+//   one connection, in the same round trip.
 // - Lua scripts (EVALSHA, falling back to EVAL after a Redis restart flushed
 //   the script cache) for atomic multi-key changes. A script signals a domain
 //   error with redis.error_reply("QPV_<CODE> message"), e.g.
 //   "QPV_ABORTED etag mismatch", which becomes that absl status code.
 // - Keys of one préfecture share a hash tag (KeyPrefix) so scripts stay
 //   valid on Redis Cluster.
+// Commands that change a connection's state (SELECT, MULTI, WATCH, blocking
+// pops, SUBSCRIBE) must not be sent: the connections are shared.
 #ifndef QPV_COMMON_REDIS_REDIS_CLIENT_H_
 #define QPV_COMMON_REDIS_REDIS_CLIENT_H_
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-
-struct redisContext;
 
 namespace qpv::redis {
 
@@ -58,7 +70,10 @@ absl::StatusOr<Endpoint> ParseUrl(absl::string_view url);
 
 struct Options {
   std::string url = "redis://127.0.0.1:6379/0";
-  int pool_size = 32;
+  // Connections, each shared by every concurrent call. Two let one batch be
+  // written while another is read; more split the batches (fewer commands
+  // per write and per Redis read).
+  int pool_size = 2;
   absl::Duration connect_timeout = absl::Milliseconds(300);
   absl::Duration command_timeout = absl::Seconds(2);
 };
@@ -85,7 +100,9 @@ class RedisClient {
   // One command. Error replies become statuses (ErrorReplyToStatus).
   absl::StatusOr<Reply> Command(const std::vector<std::string>& args);
 
-  // Several commands in one round trip. Error replies stay in the result
+  // Several commands in one round trip, contiguous and in order on one
+  // connection (no other caller's command between them, which is not
+  // atomicity: use a script for that). Error replies stay in the result
   // (Type::kError) so the caller sees which command failed.
   absl::StatusOr<std::vector<Reply>> Pipeline(
       const std::vector<std::vector<std::string>>& commands);
@@ -100,25 +117,19 @@ class RedisClient {
   const Options& options() const { return options_; }
 
  private:
-  struct ContextDeleter {
-    void operator()(redisContext* c) const;
-  };
-  using ContextPtr = std::unique_ptr<redisContext, ContextDeleter>;
+  class Connection;  // one connection shared by many callers
 
   RedisClient(Options options, Endpoint endpoint);
-  absl::StatusOr<ContextPtr> Acquire();
-  void Release(ContextPtr ctx);
-  // Drops a failed connection and every idle one.
-  void Discard(ContextPtr ctx);
-  absl::StatusOr<ContextPtr> Dial();
-  absl::StatusOr<std::vector<Reply>> RoundTrip(
-      const std::vector<std::vector<std::string>>& commands);
+  // Sends `count` commands already in the Redis protocol; their replies.
+  absl::StatusOr<std::vector<Reply>> RoundTrip(std::string wire, size_t count);
 
   const Options options_;
   const Endpoint endpoint_;
-  absl::Mutex mu_;
-  std::vector<ContextPtr> idle_ ABSL_GUARDED_BY(mu_);
-  int open_ ABSL_GUARDED_BY(mu_) = 0;
+  // Bumped on every I/O error: a connection dialled before the latest bump
+  // re-dials before its next batch.
+  std::atomic<uint64_t> epoch_{0};
+  std::atomic<uint64_t> next_{0};  // round robin over connections_
+  std::vector<std::unique_ptr<Connection>> connections_;
 };
 
 // "<service>:{<prefecture>}:" so all keys of one préfecture of one service

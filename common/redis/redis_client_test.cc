@@ -1,8 +1,15 @@
 // Runs against a real redis-server on a private unix socket.
 #include "common/redis/redis_client.h"
 
-#include <thread>
+#include <signal.h>
 
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
 #include "tests/support/redis_server.h"
@@ -75,6 +82,33 @@ TEST_F(RedisClientTest, CommandsAndPipeline) {
   EXPECT_THAT(client_->Command({"HGET", "k", "f"}), StatusIs(absl::StatusCode::kInternal));
 }
 
+// Replies are built in place by hiredis: nested arrays, nils inside them,
+// integers, statuses and errors all come back as Redis sent them.
+TEST_F(RedisClientTest, RepliesOfEveryShape) {
+  Script nested("return {1, {'a', {KEYS[1], false}}, {}, redis.status_reply('FINE')}");
+  auto r = client_->Eval(nested, {"k"}, {});
+  ASSERT_THAT(r, IsOk());
+  ASSERT_EQ(r->type, Reply::Type::kArray);
+  ASSERT_EQ(r->elements.size(), 4u);
+  EXPECT_EQ(r->elements[0].integer, 1);
+  const Reply& inner = r->elements[1];
+  ASSERT_EQ(inner.elements.size(), 2u);
+  EXPECT_EQ(inner.elements[0].str, "a");
+  ASSERT_EQ(inner.elements[1].elements.size(), 2u);
+  EXPECT_EQ(inner.elements[1].elements[0].str, "k");
+  EXPECT_TRUE(inner.elements[1].elements[1].is_nil());
+  EXPECT_EQ(r->elements[2].type, Reply::Type::kArray);
+  EXPECT_TRUE(r->elements[2].elements.empty());
+  EXPECT_EQ(r->elements[3].type, Reply::Type::kStatus);
+  EXPECT_EQ(r->elements[3].str, "FINE");
+  auto replies = client_->Pipeline({{"PING"}, {"NOSUCHCOMMAND"}, {"GET", "missing"}});
+  ASSERT_THAT(replies, IsOk());
+  ASSERT_EQ(replies->size(), 3u);
+  EXPECT_EQ((*replies)[0].type, Reply::Type::kStatus);
+  EXPECT_TRUE((*replies)[1].is_error());
+  EXPECT_TRUE((*replies)[2].is_nil());
+}
+
 TEST_F(RedisClientTest, ScriptsSurviveAScriptCacheFlush) {
   Script script(
       "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.error_reply('QPV_ABORTED same') end "
@@ -113,6 +147,198 @@ TEST_F(RedisClientTest, ManyThreadsShareTheSmallPool) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(client_->Command({"GET", "counter"})->str, "800");
+}
+
+// 64 threads x 500 calls over 2 shared connections: each call gets the reply
+// to its own command, never a neighbour's.
+TEST_F(RedisClientTest, ConcurrentCallsGetTheirOwnReplies) {
+  Options options;
+  options.url = server_.url();
+  options.pool_size = 2;
+  auto client = RedisClient::Create(options);
+  ASSERT_THAT(client, IsOk());
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 64; ++t) {
+    threads.emplace_back([&, t] {
+      const std::string key = absl::StrCat("own:", t);
+      for (int i = 0; i < 500; ++i) {
+        absl::StatusOr<Reply> r =
+            i % 2 == 0 ? (*client)->Command({"ECHO", absl::StrCat("t", t, "-", i)})
+                       : (*client)->Command({"INCR", key});
+        const bool right = r.ok() && (i % 2 == 0 ? r->str == absl::StrCat("t", t, "-", i)
+                                                 : r->integer == (i + 1) / 2);
+        if (!right) ++wrong;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wrong.load(), 0);
+  for (int t = 0; t < 64; ++t) {
+    EXPECT_EQ((*client)->Command({"GET", absl::StrCat("own:", t)})->str, "250");
+  }
+}
+
+// A pipeline's commands reach Redis back to back: the list lengths its five
+// RPUSHes return are consecutive, and its elements sit together in order.
+TEST_F(RedisClientTest, PipelinesFromManyThreadsStayContiguous) {
+  constexpr int kThreads = 16, kPipelines = 50, kSize = 5;
+  std::atomic<int> broken{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int p = 0; p < kPipelines; ++p) {
+        std::vector<std::vector<std::string>> cmds;
+        for (int i = 0; i < kSize; ++i) {
+          cmds.push_back({"RPUSH", "shared", absl::StrCat(t, ":", p, ":", i)});
+        }
+        auto replies = client_->Pipeline(cmds);
+        if (!replies.ok() || replies->size() != kSize) {
+          ++broken;
+          continue;
+        }
+        for (int i = 1; i < kSize; ++i) {
+          if ((*replies)[i].integer != (*replies)[0].integer + i) ++broken;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(broken.load(), 0);
+  auto list = client_->Command({"LRANGE", "shared", "0", "-1"});
+  ASSERT_THAT(list, IsOk());
+  ASSERT_EQ(list->elements.size(), static_cast<size_t>(kThreads * kPipelines * kSize));
+  for (size_t at = 0; at < list->elements.size(); at += kSize) {
+    const std::string& first = list->elements[at].str;
+    const std::string stem = first.substr(0, first.rfind(':') + 1);
+    for (int i = 0; i < kSize; ++i) {
+      ASSERT_EQ(list->elements[at + i].str, absl::StrCat(stem, i)) << "at " << at;
+    }
+  }
+}
+
+// The pid of the test's redis-server, to freeze it.
+pid_t RedisPid(RedisClient& client) {
+  auto info = client.Command({"INFO", "server"});
+  if (!info.ok()) return -1;
+  const size_t at = info->str.find("process_id:");
+  if (at == std::string::npos) return -1;
+  const size_t start = at + 11;
+  int pid = -1;
+  if (!absl::SimpleAtoi(info->str.substr(start, info->str.find('\r', start) - start), &pid)) {
+    return -1;
+  }
+  return pid;
+}
+
+// A frozen Redis (SIGSTOP) costs the calls waiting on it their timeout, no
+// more; after SIGCONT the client serves again, every call its own reply
+// (the replies of the calls that gave up are never handed to others).
+TEST_F(RedisClientTest, FrozenRedisFailsTheWaitingCallsThenRecovers) {
+  Options options;
+  options.url = server_.url();
+  options.pool_size = 2;
+  options.command_timeout = absl::Milliseconds(500);
+  auto created = RedisClient::Create(options);
+  ASSERT_THAT(created, IsOk());
+  RedisClient& client = **created;
+  ASSERT_THAT(client.Command({"SET", "before", "1"}), IsOk());
+  const pid_t pid = RedisPid(client);
+  ASSERT_GT(pid, 0);
+
+  ASSERT_EQ(kill(pid, SIGSTOP), 0);
+  std::atomic<int> unavailable{0}, other{0};
+  const absl::Time start = absl::Now();
+  std::vector<std::thread> frozen;
+  for (int t = 0; t < 8; ++t) {
+    frozen.emplace_back([&, t] {
+      for (int i = 0; i < 2; ++i) {
+        auto r = client.Command({"ECHO", absl::StrCat("frozen-", t, "-", i)});
+        if (!r.ok() && r.status().code() == absl::StatusCode::kUnavailable) {
+          ++unavailable;
+        } else {
+          ++other;
+        }
+      }
+    });
+  }
+  for (auto& t : frozen) t.join();
+  const absl::Duration waited = absl::Now() - start;
+  ASSERT_EQ(kill(pid, SIGCONT), 0);
+  EXPECT_EQ(unavailable.load(), 16);
+  EXPECT_EQ(other.load(), 0);
+  // Two timeouts in a row per thread, not a hang (a generous bound).
+  EXPECT_LT(waited, absl::Seconds(10));
+
+  // Redis answers again; a connection may still be reading the last frozen
+  // batch, so allow a few attempts before everything must work.
+  bool back = false;
+  for (int i = 0; i < 20 && !back; ++i) {
+    back = client.Ping().ok();
+    if (!back) absl::SleepFor(absl::Milliseconds(100));
+  }
+  ASSERT_TRUE(back);
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> after;
+  for (int t = 0; t < 8; ++t) {
+    after.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        const std::string want = absl::StrCat("after-", t, "-", i);
+        auto r = client.Command({"ECHO", want});
+        if (!r.ok() || r->str != want) ++wrong;
+      }
+    });
+  }
+  for (auto& t : after) t.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(client.Command({"GET", "before"})->str, "1");
+}
+
+// After a restart every connection of the pool is dead; the first failure
+// makes all of them re-dial, so at most one call fails.
+TEST_F(RedisClientTest, EveryConnectionRedialsAfterARestart) {
+  for (int i = 0; i < 8; ++i) ASSERT_THAT(client_->Command({"SET", "kept", "1"}), IsOk());
+  server_.Restart();
+  int failed = 0;
+  for (int i = 0; i < 20; ++i) {
+    auto r = client_->Command({"GET", "kept"});
+    if (!r.ok()) {
+      EXPECT_THAT(r, StatusIs(absl::StatusCode::kUnavailable));
+      ++failed;
+    } else {
+      EXPECT_EQ(r->str, "1");
+    }
+  }
+  EXPECT_LE(failed, 1);
+}
+
+// NOSCRIPT after SCRIPT FLUSH, with many callers of the same script at once.
+TEST_F(RedisClientTest, ConcurrentScriptsSurviveAScriptCacheFlush) {
+  Script script("return redis.call('INCR', KEYS[1])");
+  ASSERT_THAT(client_->Eval(script, {"hits"}, {}), IsOk());
+  ASSERT_THAT(client_->Command({"SCRIPT", "FLUSH"}), IsOk());
+  std::atomic<int> failed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 16; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 20; ++i) {
+        if (!client_->Eval(script, {"hits"}, {}).ok()) ++failed;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(client_->Command({"GET", "hits"})->str, "321");
+}
+
+TEST(RedisClientOptions, RejectsABadPoolOrTimeout) {
+  Options options;
+  options.url = "unix:///nonexistent/redis.sock";
+  options.pool_size = 0;
+  EXPECT_THAT(RedisClient::Create(options), StatusIs(absl::StatusCode::kInvalidArgument));
+  options.pool_size = 1;
+  options.command_timeout = absl::ZeroDuration();
+  EXPECT_THAT(RedisClient::Create(options), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 TEST(KeyPrefix, SharesAHashTagPerPrefecture) {
