@@ -54,7 +54,7 @@ Config LoadOrDie(int argc, char** argv, absl::string_view program,
 // QPV_PREFECTURES, QPV_REDIS_POOL_SIZE, QPV_REDIS_TIMEOUT, QPV_MAX_THREADS
 // (default `default_max_threads`: a service holding long server streams,
 // each on a thread of the sync API, asks for more), QPV_DRAIN_TIMEOUT.
-std::vector<Setting> ServerSettings(int default_port, int default_max_threads = 128);
+std::vector<Setting> ServerSettings(int default_port, int default_max_threads = 512);
 
 }  // namespace qpv::config
 

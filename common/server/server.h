@@ -25,6 +25,13 @@
 
 namespace qpv::server {
 
+// QPV_MAX_THREADS's default: the sync server handles each call on a thread
+// of its own and refuses calls (RESOURCE_EXHAUSTED "Server Threadpool
+// Exhausted") once this many threads exist, idle pollers included. 512
+// leaves room for bursts far above the 64 calls in flight the benchmarks
+// use, at a few tens of KiB of memory per thread actually started.
+inline constexpr int kDefaultMaxThreads = 512;
+
 struct ServerEnv {
   std::string service;  // "workshop"
   std::string program;  // "qpv-workshop"
@@ -32,7 +39,7 @@ struct ServerEnv {
   std::string listen;
   std::string metrics_listen;  // empty: no metrics endpoint
   std::vector<std::string> prefectures;  // QPV_PREFECTURES, validated
-  int max_threads = 128;
+  int max_threads = kDefaultMaxThreads;
   absl::Duration drain_timeout = absl::Seconds(10);
   std::unique_ptr<redis::RedisClient> redis;
 };
@@ -44,9 +51,11 @@ absl::StatusOr<std::string> MetricsAddressFor(absl::string_view listen);
 // Loads the server settings plus `extra`, validates them and creates the Redis
 // client; on any bad setting prints one line and exits 2. `default_max_threads`
 // is QPV_MAX_THREADS's default (a service with long server streams, one
-// thread each, raises it).
+// thread each, raises it). QPV_REDIS_POOL_SIZE defaults to 2 connections,
+// each shared by concurrent calls.
 ServerEnv Init(int argc, char** argv, const std::string& service, int default_port,
-               const std::vector<config::Setting>& extra = {}, int default_max_threads = 128);
+               const std::vector<config::Setting>& extra = {},
+               int default_max_threads = kDefaultMaxThreads);
 
 // Serves until SIGTERM or SIGINT, then drains. Health is SERVING while
 // `ready` (default: Redis PING) succeeds, checked every second. Returns the
