@@ -254,7 +254,10 @@ redis.call('HSET', KEYS[2], 'pb', ARGV[3], 'etag', ARGV[4], 'votes', 0, 'seq', s
 redis.call('ZADD', KEYS[3], seq, ARGV[2])
 redis.call('HINCRBY', KEYS[1], 'rev', 1)
 if ARGV[5] == '1' then redis.call('SET', KEYS[4], ARGV[2], 'EX', ARGV[6]) end
-return redis.call('HGETALL', KEYS[2])
+-- The caller holds what it just stored: sending it back would cost Redis a
+-- read and a reply of the whole contribution on the hottest write.
+return 'created'
+
 )lua");
   return *s;
 }
@@ -545,13 +548,15 @@ absl::StatusOr<Contribution> RedisWorkshopStore::CreateContribution(
   const std::string cprefix = ContribPrefix(prefecture, workshop_id);
   Contribution stored = contribution;
   stored.clear_vote_count();
-  return Decode<Contribution>(
-      redis_->Eval(CreateContributionScript(),
-                   {wkey, cprefix + std::string(contribution_id), wkey + ":contribs",
-                    absl::StrCat(p, "req:c:", workshop_id, ":", request_id), p + "seq"},
-                   {cprefix, std::string(contribution_id), stored.SerializeAsString(),
-                    contribution.etag(), request_id.empty() ? "0" : "1", kTtlSeconds}),
-      &ContributionFromHash);
+  auto reply = redis_->Eval(CreateContributionScript(),
+                            {wkey, cprefix + std::string(contribution_id), wkey + ":contribs",
+                             absl::StrCat(p, "req:c:", workshop_id, ":", request_id), p + "seq"},
+                            {cprefix, std::string(contribution_id), stored.SerializeAsString(),
+                             contribution.etag(), request_id.empty() ? "0" : "1", kTtlSeconds});
+  // A new contribution is exactly what was sent, with no votes; a replayed
+  // request_id answers the first contribution as stored.
+  if (reply.ok() && reply->type != Reply::Type::kArray) return stored;
+  return Decode<Contribution>(reply, &ContributionFromHash);
 }
 
 absl::StatusOr<Contribution> RedisWorkshopStore::GetContribution(
