@@ -298,6 +298,12 @@ def write_report(args, runs, pairs, rss, skipped):
         add("|---|---|")
         for name, kb in rss:
             add(f"| {name} | {kb / 1024:.0f} |")
+    if args.national_scale:
+        out.extend(national_scale_lines(args.national_scale))
+    kept = existing_soak(args.output)
+    if kept:
+        add("")
+        out.extend(kept)
     add("")
     add("## Reading these figures")
     add("")
@@ -310,6 +316,8 @@ def write_report(args, runs, pairs, rss, skipped):
         "the servers, the same for the echo and the services. The load average above says how busy "
         "the machine was besides; the ratios to the echo run made just before each scenario are the "
         "figures to compare between runs, the absolute ones much less.")
+    add("- The soak (`bench/run.sh --soak 600`) runs apart and updates only its own section; a full "
+        "run keeps the last one.")
     add("- Background work of the stack runs during the windows as it would in production (health "
         "checks, the national view's refresh, reporting's feed for préfecture 62, where the "
         "reporting scenarios put their workshops).")
@@ -330,6 +338,220 @@ def write_report(args, runs, pairs, rss, skipped):
     add("")
     with open(args.output, "w") as f:
         f.write("\n".join(out))
+
+
+SOAK_BEGIN = "<!-- soak:begin -->"
+SOAK_END = "<!-- soak:end -->"
+DASHBOARD_P99_TARGET_MS = 5.0
+RSS_TARGET_MIB = 100.0
+SOAK_GROWTH_TOLERANCE = 0.05  # of the first sample: allocator noise, not a leak
+
+
+def mib(kb):
+    return f"{kb / 1024:.1f}"
+
+
+def load_lines(path):
+    if not path or not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def national_scale_lines(path):
+    """The "National scale" section from qpv-bench-national-scale's JSON lines."""
+    lines = load_lines(path)
+    scale = next((l for l in lines if l.get("kind") == "national_scale"), None)
+    cold = next((l for l in lines if l.get("kind") == "national_cold_load"), None)
+    out = ["", "## National scale", ""]
+    if not scale:
+        out.append("Not measured in this run (see Skipped).")
+        return out
+    d = scale["dataset"]
+    ing = scale["ingest"]
+    out += [
+        "`qpv-bench-national-scale` generates the national dataset (deterministic, seed "
+        f"{d['seed']}; `bench/national_dataset.h` says how and why) and submits every "
+        "préfecture's snapshot to a national service of its own, on a Redis of its own, then "
+        "measures it at that size. Dashboard runs alternate with a plain echo run at the same "
+        "concurrency.",
+        "",
+        f"- Dataset: {d['prefectures']} préfectures, {d['workshops']:,} workshops, "
+        f"{d['contributions']:,} contributions, {d['actions']:,} reproducible actions "
+        f"({d['actions'] / d['contributions']:.1%}); snapshots {d['bytes'] / 1048576:.0f} MiB in "
+        f"all, the largest {d['max_bytes'] / 1048576:.1f} MiB ({d['max_prefecture']})",
+        f"- Ingest: {ing['seconds']:.1f} s for the {d['prefectures']} snapshots, "
+        f"{scale.get('submit_concurrency', '?')} in flight; per snapshot p50 "
+        f"{ms(ing['latency_us']['p50'])} ms, p99 {ms(ing['latency_us']['p99'])} ms, max "
+        f"{ms(ing['latency_us']['max'])} ms; {ing['errors']} errors"
+        + (f" (first: {ing['first_error']})" if ing["errors"] else ""),
+    ]
+    if cold:
+        out.append(f"- Cold start: a new national process serves {cold['seconds']:.1f} s after it "
+                   f"starts, the 101 snapshots read back from Redis; then VmRSS "
+                   f"{mib(cold['rss_kb'])} MiB (VmHWM {mib(cold['hwm_kb'])} MiB)")
+    dash = scale.get("dashboards", [])
+    worst = max((r["latency_us"]["p99"] for r in dash if r["name"] != "echo" and r["concurrency"] == 1),
+                default=None)
+    out += ["", "GetNationalDashboard at that size (queries: `DashboardQueries()` in "
+            "`bench/national_scale.cc`; `mix` cycles through the six):", "",
+            "| query | concurrency | calls/s | p50 ms | p90 ms | p99 ms | max ms | errors |",
+            "|---|---|---|---|---|---|---|---|"]
+    for r in dash:
+        lat = r["latency_us"]
+        out.append(f"| {r['name']} | {r['concurrency']} | {r['qps']:.0f} | {ms(lat['p50'])} | "
+                   f"{ms(lat['p90'])} | {ms(lat['p99'])} | {ms(lat['max'])} | {r['errors']} |")
+    gp = scale.get("good_practices")
+    out += ["", "ListGoodPractices:", ""]
+    if gp:
+        c = gp["cached_latency_us"]
+        out += [
+            f"- First call after the ingest (the grouping of every action, then the first page of "
+            f"50): {gp['first_call_ms'] / 1000:.1f} s",
+            f"- The same page again (cached grouping): p50 {ms(c['p50'])} ms, p99 {ms(c['p99'])} ms "
+            f"over {gp['cached_calls']} calls",
+            f"- Every page of 1000: {gp['pages']} pages in {gp['walk_s']:.1f} s, the largest response "
+            f"{gp['largest_response_bytes'] / 1048576:.1f} MiB",
+            f"- Groups: {gp['groups']:,} for {gp['sources']:,} actions; {gp['multi_prefecture_groups']:,} "
+            f"emerged in several préfectures, {gp['singletons']:,} are single actions; the largest: "
+            f"{gp['largest_sources']:,} actions in {gp['largest_prefectures']} préfectures "
+            f"(\"{gp['largest_title']}\")",
+        ]
+    else:
+        out.append(f"- failed: {scale.get('good_practices_error', '?')}")
+    mem = scale.get("memory", {})
+    out += ["", "Memory of the national service (VmRSS: resident; VmHWM: its peak so far):", "",
+            "| when | VmRSS MiB | VmHWM MiB |", "|---|---|---|"]
+    names = {"start": "started, empty", "after_ingest": "after the ingest",
+             "after_dashboards": "after the dashboard runs",
+             "after_good_practices": "after the grouping and every page"}
+    for key, label in names.items():
+        if key in mem:
+            out.append(f"| {label} | {mib(mem[key]['rss_kb'])} | {mib(mem[key]['hwm_kb'])} |")
+    if cold:
+        out.append(f"| cold start, view loaded | {mib(cold['rss_kb'])} | {mib(cold['hwm_kb'])} |")
+    resident = [m["rss_kb"] for k, m in mem.items() if k != "start"] + ([cold["rss_kb"]] if cold else [])
+    out += ["", "| target | measured | |", "|---|---|---|"]
+    if worst is not None:
+        out.append(f"| GetNationalDashboard p99 < {DASHBOARD_P99_TARGET_MS:.0f} ms at national scale "
+                   f"(each query alone, concurrency 1) | worst p99 {ms(worst)} ms | "
+                   f"{'holds' if worst / 1000 < DASHBOARD_P99_TARGET_MS else 'MISSES'} |")
+    if resident:
+        top = max(resident)
+        out.append(f"| national under {RSS_TARGET_MIB:.0f} MiB resident at national scale | "
+                   f"at most {mib(top)} MiB VmRSS between the steps (peak VmHWM "
+                   f"{mib(max(m['hwm_kb'] for m in mem.values()))} MiB, during ingest or grouping) | "
+                   f"{'holds' if top / 1024 < RSS_TARGET_MIB else 'MISSES'} |")
+    return out
+
+
+def soak_lines(args):
+    """The soak section, between markers so a later --soak run replaces it."""
+    results = load_lines(args.soak_results)
+    samples = {}
+    if args.soak_rss and os.path.exists(args.soak_rss):
+        with open(args.soak_rss) as f:
+            for line in f:
+                t, name, kb = line.split()
+                samples.setdefault(name, []).append((int(t), int(kb)))
+    seconds = args.soak_seconds or 0
+    warmup = min(60, seconds // 5)
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    load_now = " ".join(open("/proc/loadavg").read().split()[:3])
+    out = [SOAK_BEGIN, "", "## Soak", "",
+           f"`{args.command}`, {now}, {seconds} s; load average {args.loadavg_start or '?'} at the "
+           f"start, {load_now} at the end (the machine is shared: other work ran meanwhile).", "",
+           "Mixed load on every service at once: workshop (CreateContribution 1 : GetWorkshop 4 : "
+           "ListContributions 1, 4 in flight), reporting (GetWorkshopReport cached 3 : uncached 1, "
+           "2 in flight; its feed submits préfecture 62's snapshots to national as the reports' "
+           "workshops change; stakeholder answers reporting's organization look-ups), national "
+           "loaded at national scale first, then a préfecture's snapshot resubmitted every 2 s "
+           "(new version, redrawn details), the six dashboard queries 2 in flight, "
+           "ListGoodPractices every 15 s (a new grouping each time) and 5 watchers. VmRSS of each "
+           f"process sampled every 10 s; growth is the last sample against the first one after "
+           f"{warmup} s of warm-up; the floors are the smallest sample of the first and of the last "
+           "third of the run after warm-up (a grouping or a reload in flight at either end moves "
+           "the first and last samples, not the floors).", "",
+           "| process | first after warm-up MiB | last MiB | growth MiB | max MiB | floor first third "
+           "MiB | floor last third MiB | |",
+           "|---|---|---|---|---|---|---|---|"]
+    for name in ("stakeholder", "workshop", "reporting", "national", "redis", "national-redis"):
+        points = samples.get(name)
+        if not points:
+            continue
+        after = [p for p in points if p[0] >= warmup] or points
+        first, last = after[0][1], after[-1][1]
+        growth = last - first
+        top = max(kb for _, kb in points)
+        third = max(1, len(after) // 3)
+        floor_first = min(kb for _, kb in after[:third])
+        floor_last = min(kb for _, kb in after[-third:])
+        service = name not in ("redis", "national-redis")
+        grows = floor_last - floor_first > SOAK_GROWTH_TOLERANCE * floor_first
+        verdict = ("GROWS" if grows else "holds") if service else "(data store: holds what was written)"
+        out.append(f"| {name} | {mib(first)} | {mib(last)} | {growth / 1024:+.1f} | {mib(top)} | "
+                   f"{mib(floor_first)} | {mib(floor_last)} | {verdict} |")
+    out += ["", f"A service holds the no-growth target when the floor of the last third is within "
+            f"{SOAK_GROWTH_TOLERANCE:.0%} of the floor of the first.", "",
+            "VmRSS every minute (MiB):", ""]
+    for name in ("stakeholder", "workshop", "reporting", "national"):
+        points = samples.get(name)
+        if points:
+            minute = [f"{kb / 1024:.0f}" for t, kb in points if t % 60 < 10]
+            out.append(f"- {name}: {' '.join(minute)}")
+    out += ["", "Load carried:", ""]
+    for r in results:
+        if r.get("kind") == "national_scale" and "soak" in r:
+            sk = r["soak"]
+            dash = sk["dashboards"]
+            out.append(f"- national driver: {sk['resubmissions']} snapshots resubmitted (p99 "
+                       f"{ms(sk['resubmit_latency_us']['p99'])} ms, {sk['resubmit_errors']} errors), "
+                       f"{sk['groupings']} groupings (max {ms(sk['grouping_latency_us']['max'])} ms, "
+                       f"{sk['grouping_errors']} errors), {dash['calls']} dashboards "
+                       f"({dash['qps']:.0f}/s, p99 {ms(dash['latency_us']['p99'])} ms, "
+                       f"{dash['errors']} errors), {sk['watch_updates']} watch updates to "
+                       f"{sk['watchers']} watchers ({sk['watch_failures']} failed)"
+                       + (f"; first resubmission error: {sk['first_error']}" if sk["first_error"] else ""))
+        elif r.get("kind") == "national_scale":
+            ing = r["ingest"]
+            out.append(f"- national loaded first: {r['dataset']['actions']:,} actions, "
+                       f"{ing['seconds']:.1f} s, {ing['errors']} errors")
+        elif "scenario" in r:
+            out.append(f"- {r['service']} ({r['scenario']}): {r['calls']} calls, {r['qps']:.0f}/s, "
+                       f"p99 {ms(r['latency_us']['p99'])} ms, errors {errors_text(r)}"
+                       + "".join(f"; first {code}: {msg}"
+                                 for code, msg in sorted(r.get("first_errors", {}).items())))
+    out += ["", SOAK_END]
+    return out
+
+
+def existing_soak(path):
+    """The soak section of an earlier report, to keep it."""
+    if not os.path.exists(path):
+        return []
+    text = open(path).read()
+    if SOAK_BEGIN not in text or SOAK_END not in text:
+        return []
+    start = text.index(SOAK_BEGIN)
+    return text[start:text.index(SOAK_END) + len(SOAK_END)].split("\n")
+
+
+def write_soak_only(args):
+    section = soak_lines(args)
+    text = open(args.output).read() if os.path.exists(args.output) else "# Benchmarks\n"
+    if SOAK_BEGIN in text and SOAK_END in text:
+        start = text.index(SOAK_BEGIN)
+        end = text.index(SOAK_END) + len(SOAK_END)
+        text = text[:start] + "\n".join(section) + text[end:]
+    else:
+        marker = "\n## Reading these figures"
+        at = text.find(marker)
+        if at < 0:
+            text = text.rstrip("\n") + "\n\n" + "\n".join(section) + "\n"
+        else:
+            text = text[:at] + "\n" + "\n".join(section) + "\n" + text[at:]
+    with open(args.output, "w") as f:
+        f.write(text)
 
 
 def check(runs, pairs):
@@ -355,16 +577,27 @@ def check(runs, pairs):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--results", required=True)
+    parser.add_argument("--results")
     parser.add_argument("--rss")
     parser.add_argument("--skipped")
     parser.add_argument("--command", required=True)
     parser.add_argument("--build-dir", required=True)
-    parser.add_argument("--concurrency", type=int, required=True)
+    parser.add_argument("--concurrency", type=int)
+    parser.add_argument("--national-scale")
+    parser.add_argument("--soak-results")
+    parser.add_argument("--soak-rss")
+    parser.add_argument("--soak-seconds", type=int)
+    parser.add_argument("--soak-only", action="store_true",
+                        help="update only the soak section of --output")
     parser.add_argument("--loadavg-start")
     parser.add_argument("--output", required=True)
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()
+    if args.soak_only:
+        write_soak_only(args)
+        return 0
+    if not args.results or args.concurrency is None:
+        parser.error("--results and --concurrency are required (but with --soak-only)")
 
     runs = load_runs(args.results)
     pairs = pair_runs(runs)

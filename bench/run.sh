@@ -16,6 +16,17 @@
 #   --scenarios LIST   comma-separated scenario names [all; qpv-bench --list]
 #   --output FILE      the report [BENCHMARKS.md at the repository root]
 #   --no-build         use the binaries in $QPV_BUILD_DIR/bin as they are
+#   --no-national-scale
+#                      leave out the national-scale section (qpv-bench-national-scale
+#                      on a national of its own: 101 préfectures, 10,452 workshops,
+#                      1.93 million contributions; ingest time, dashboard and good
+#                      practices latency at that size, memory, cold load)
+#   --soak S           instead of the scenarios: S seconds of mixed load on every
+#                      service (workshop writes and reads, reports cached and not,
+#                      the feed's snapshots, national loaded at national scale with
+#                      resubmissions, dashboards, good practices and 5 watchers),
+#                      each service's VmRSS sampled every 10 s; updates the soak
+#                      section of --output and leaves the rest of it as it was
 #   --smoke            a check in seconds (scripts/test.sh runs it as bench_smoke):
 #                      1 s runs, 0.3 s warm-up, concurrency 8, two scenarios, the
 #                      report in a temporary file; fails unless every run produced
@@ -33,10 +44,10 @@ COMMAND="bench/run.sh${*:+ $*}"
 # The build folder when it is not the default, so the command can be rerun.
 [[ "$QPV_BUILD_DIR" != "$QPV_ROOT/build" ]] && COMMAND="QPV_BUILD_DIR=${QPV_BUILD_DIR#"$QPV_ROOT"/} $COMMAND"
 duration=10 warmup=2 concurrency=64 channels=4 scenarios="" output="$QPV_ROOT/BENCHMARKS.md"
-do_build=1 smoke=0
+do_build=1 smoke=0 national_scale=1 soak=0
 while (($#)); do
   case "$1" in
-    --duration | --warmup | --concurrency | --channels | --scenarios | --output)
+    --duration | --warmup | --concurrency | --channels | --scenarios | --output | --soak)
       (($# >= 2)) || qpv_die "$1 needs a value"
       case "$1" in
         --duration) duration="$2" ;;
@@ -45,10 +56,12 @@ while (($#)); do
         --channels) channels="$2" ;;
         --scenarios) scenarios="$2" ;;
         --output) output="$2" ;;
+        --soak) soak="$2" ;;
       esac
       shift 2
       ;;
     --no-build) do_build=0; shift ;;
+    --no-national-scale) national_scale=0; shift ;;
     --smoke) smoke=1; shift ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; echo >&2; qpv_die "unknown option: $1" ;;
@@ -57,6 +70,7 @@ done
 for v in "$concurrency" "$channels"; do
   [[ "$v" =~ ^[1-9][0-9]*$ ]] || qpv_die "--concurrency and --channels take positive integers, not '$v'"
 done
+[[ "$soak" =~ ^[0-9]+$ ]] || qpv_die "--soak takes whole seconds (600), not '$soak'"
 for v in "$duration" "$warmup"; do
   [[ "$v" =~ ^[0-9]+(\.[0-9]+)?$ ]] || qpv_die "--duration and --warmup take seconds (10, 0.5), not '$v'"
 done
@@ -66,9 +80,10 @@ ALL_SCENARIOS=(CreateContribution GetWorkshop ListContributions RegisterParticip
   SubmitPrefectureSnapshot GetNationalDashboard WatchNationalDashboard)
 probe=100
 if ((smoke)); then
-  duration=1 warmup=0.3 concurrency=8 probe=10
+  duration=1 warmup=0.3 concurrency=8 probe=10 national_scale=0
   [[ -n "$scenarios" ]] || scenarios="GetWorkshop,CreateContribution"
 fi
+((soak > 0)) && national_scale=0
 if [[ -n "$scenarios" ]]; then IFS=, read -r -a SELECTED <<<"$scenarios"; else SELECTED=("${ALL_SCENARIOS[@]}"); fi
 for scenario in "${SELECTED[@]}"; do
   [[ " ${ALL_SCENARIOS[*]} " == *" $scenario "* ]] ||
@@ -83,35 +98,41 @@ if ((do_build)); then
   qpv_install_deps
   qpv_build --target qpv-bench qpv-bench-echo qpv-bench-echo-redis qpv-stakeholder qpv-workshop
   # Optional: a broken reporting or national build only skips their scenarios.
-  (qpv_build --target qpv-reporting qpv-national) ||
+  (qpv_build --target qpv-reporting qpv-national qpv-bench-national-scale) ||
     qpv_warn "qpv-reporting or qpv-national did not build: their scenarios will be skipped"
 fi
 for b in qpv-bench qpv-bench-echo qpv-bench-echo-redis qpv-stakeholder qpv-workshop; do
   [[ -x "$BIN_DIR/$b" ]] || qpv_die "$BIN_DIR/$b not found: build first (bench/run.sh without --no-build)"
 done
 command -v redis-server >/dev/null 2>&1 || qpv_die "redis-server not found: apt-get install redis-server"
-have_reporting=0 have_national=0
+have_reporting=0 have_national=0 have_scale=0
 [[ -x "$BIN_DIR/qpv-reporting" ]] && have_reporting=1
 [[ -x "$BIN_DIR/qpv-national" ]] && have_national=1
+[[ -x "$BIN_DIR/qpv-national" && -x "$BIN_DIR/qpv-bench-national-scale" ]] && have_scale=1
+if ((soak > 0 && !(have_reporting && have_scale))); then
+  qpv_die "--soak needs qpv-reporting, qpv-national and qpv-bench-national-scale in $BIN_DIR"
+fi
 
 # ---------------------------------------------------------------- processes
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/qpv-bench.XXXXXX")"
 LOGS="$WORK/logs"
 mkdir -p "$LOGS"
 declare -A PIDS=()
-STOP_ORDER=(reporting workshop stakeholder national echo echo-redis redis national-redis)
+STOP_ORDER=(reporting workshop stakeholder national national-scale echo echo-redis redis
+  national-redis scale-redis)
 
+# stop_one NAME: SIGTERM, then SIGKILL after 10 s.
+stop_one() {
+  local pid="${PIDS[$1]:-}" waited=0
+  if [[ -z "$pid" ]] || ! kill -0 "$pid" 2>/dev/null; then return 0; fi
+  kill -TERM "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null && ((waited < 100)); do sleep 0.1; waited=$((waited + 1)); done
+  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null || true
+}
 stop_all() {
-  local name pid waited
-  for name in "${STOP_ORDER[@]}"; do
-    pid="${PIDS[$name]:-}"
-    if [[ -z "$pid" ]] || ! kill -0 "$pid" 2>/dev/null; then continue; fi
-    kill -TERM "$pid" 2>/dev/null || true
-    waited=0
-    while kill -0 "$pid" 2>/dev/null && ((waited < 100)); do sleep 0.1; waited=$((waited + 1)); done
-    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null || true
-  done
+  local name
+  for name in "${STOP_ORDER[@]}"; do stop_one "$name"; done
 }
 cleanup() {
   local rc=$?
@@ -170,10 +191,11 @@ start_redis national-redis
 REDIS_URL="unix://$WORK/redis/redis.sock"
 NATIONAL_REDIS_URL="unix://$WORK/national-redis/redis.sock"
 
-read -r P_ECHO P_ECHO_REDIS P_SH P_WS P_RP P_NA M_ECHO M_ECHO_REDIS M_SH M_WS M_RP M_NA <<<"$(free_ports 12)"
+read -r P_ECHO P_ECHO_REDIS P_SH P_WS P_RP P_NA P_NS M_ECHO M_ECHO_REDIS M_SH M_WS M_RP M_NA M_NS \
+  <<<"$(free_ports 14)"
 declare -A ADDR=([echo]="127.0.0.1:$P_ECHO" [echo-redis]="127.0.0.1:$P_ECHO_REDIS"
   [stakeholder]="127.0.0.1:$P_SH" [workshop]="127.0.0.1:$P_WS"
-  [reporting]="127.0.0.1:$P_RP" [national]="127.0.0.1:$P_NA")
+  [reporting]="127.0.0.1:$P_RP" [national]="127.0.0.1:$P_NA" [national-scale]="127.0.0.1:$P_NS")
 
 # start_service NAME BINARY METRICS_PORT [VAR=value...]: the services' own
 # defaults (threads, pool, timeouts), a short drain so the run ends quickly.
@@ -206,6 +228,7 @@ for scenario in "${SELECTED[@]}"; do
     national) need_national=1 ;;
   esac
 done
+((soak > 0)) && need_reporting=1 need_national=1
 if ((need_reporting && !(have_reporting && have_national))); then need_reporting=0; fi
 if ((need_national && !have_national)); then need_national=0; fi
 if ((need_national)); then
@@ -252,7 +275,110 @@ bench() {
     qpv_die "qpv-bench failed on $scenario (label $label)"
 }
 
+# rss_kb NAME: the process's VmRSS and VmHWM in kB ("" when it is gone).
+rss_kb() {
+  local pid="${PIDS[$1]:-}"
+  [[ -n "$pid" && -r "/proc/$pid/status" ]] || return 0
+  awk '/^VmRSS:/ { r = $2 } /^VmHWM:/ { h = $2 } END { print r, h }' "/proc/$pid/status"
+}
+
+REPORT_EXTRA=()
+
+# The national service at national scale, on a national and a Redis of its
+# own (its memory is the dataset's alone): qpv-bench-national-scale's ingest,
+# dashboards, good practices and memory, then a cold start reading the 101
+# snapshots back from Redis.
+national_scale_section() {
+  local scale="$WORK/national_scale.jsonl"
+  : >"$scale"
+  REPORT_EXTRA+=(--national-scale "$scale")
+  if ((!have_scale)); then
+    echo "national scale: skipped, qpv-national or qpv-bench-national-scale is not built" >>"$SKIPPED"
+    return 0
+  fi
+  start_redis scale-redis
+  local service=(start_service national-scale qpv-national "$M_NS"
+    QPV_REDIS_URL="unix://$WORK/scale-redis/redis.sock")
+  "${service[@]}"
+  "$BIN_DIR/qpv-bench" --wait-serving "${ADDR[national-scale]}" --wait-timeout 30s ||
+    qpv_die "qpv-national (national scale) did not start"
+  qpv_log "national scale: 101 préfectures, 10,452 workshops, 1.93 million contributions"
+  "$BIN_DIR/qpv-bench-national-scale" --national-addr "${ADDR[national-scale]}" \
+    --national-pid "${PIDS[national-scale]}" --echo-addr "${ADDR[echo]}" \
+    --concurrency "$concurrency" --channels "$channels" --json-out "$scale" >/dev/null ||
+    qpv_die "qpv-bench-national-scale failed"
+  qpv_log "national scale: cold start"
+  stop_one national-scale
+  local started mem
+  started=$(date +%s%N)
+  "${service[@]}"
+  # Health turns SERVING once the view is loaded.
+  "$BIN_DIR/qpv-bench" --wait-serving "${ADDR[national-scale]}" --wait-timeout 120s ||
+    qpv_die "qpv-national (national scale) did not load its view back"
+  local ms=$((($(date +%s%N) - started) / 1000000))
+  sleep 1  # the poller gives back what the load freed
+  read -r -a mem <<<"$(rss_kb national-scale)"
+  printf '{"kind":"national_cold_load","seconds":%s,"rss_kb":%s,"hwm_kb":%s}\n' \
+    "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))" "${mem[0]:-0}" "${mem[1]:-0}" >>"$scale"
+  stop_one national-scale
+  stop_one scale-redis
+}
+
+# The soak: SOAK seconds of mixed load on every service, VmRSS sampled every
+# 10 s. National first gets the national-scale dataset, then its own driver
+# (resubmissions, dashboards, good practices, watchers); reporting's feed
+# submits préfecture 62's snapshots to it as the reports' workshops change.
+soak_section() {
+  local results="$WORK/soak.jsonl" samples="$WORK/soak_rss.txt" name pid
+  : >"$results"
+  : >"$samples"
+  qpv_log "soak: loading national at national scale"
+  "$BIN_DIR/qpv-bench-national-scale" --national-addr "${ADDR[national]}" \
+    --national-pid "${PIDS[national]}" --ingest-only --json-out "$results" >/dev/null ||
+    qpv_die "qpv-bench-national-scale --ingest-only failed"
+  local common=(--duration "$soak" --warmup 0 --channels 2 --label soak --json-out "$results"
+    --echo-addr "${ADDR[echo]}" --stakeholder-addr "${ADDR[stakeholder]}"
+    --workshop-addr "${ADDR[workshop]}" --reporting-addr "${ADDR[reporting]}"
+    --national-addr "${ADDR[national]}")
+  local drivers=()
+  qpv_log "soak: ${soak} s of mixed load, memory sampled every 10 s"
+  "$BIN_DIR/qpv-bench" --scenario "CreateContribution=1,GetWorkshop=4,ListContributions=1" \
+    --target "${ADDR[workshop]}" --concurrency 4 "${common[@]}" >"$LOGS/soak-workshop.log" 2>&1 &
+  drivers+=($!)
+  "$BIN_DIR/qpv-bench" --scenario "GetWorkshopReportCached=3,GetWorkshopReportUncached=1" \
+    --target "${ADDR[reporting]}" --prefecture 62 --concurrency 2 "${common[@]}" \
+    >"$LOGS/soak-reporting.log" 2>&1 &
+  drivers+=($!)
+  "$BIN_DIR/qpv-bench-national-scale" --national-addr "${ADDR[national]}" --no-ingest \
+    --soak "$soak" --json-out "$results" >"$LOGS/soak-national.log" 2>&1 &
+  drivers+=($!)
+  local start alive
+  start=$(date +%s)
+  while true; do
+    for name in stakeholder workshop reporting national redis national-redis; do
+      read -r -a mem <<<"$(rss_kb "$name")"
+      [[ -n "${mem[0]:-}" ]] && echo "$(($(date +%s) - start)) $name ${mem[0]}" >>"$samples"
+    done
+    alive=0
+    for pid in "${drivers[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    ((alive)) || break
+    sleep 10
+  done
+  for pid in "${drivers[@]}"; do
+    wait "$pid" || qpv_die "a soak driver failed (logs in $LOGS/soak-*.log)"
+  done
+  REPORT_EXTRA+=(--soak-results "$results" --soak-rss "$samples" --soak-seconds "$soak")
+}
+
 LOADAVG_START="$(cut -d' ' -f1-3 /proc/loadavg)"
+if ((soak > 0)); then
+  soak_section
+  "$PYTHON" "$QPV_ROOT/bench/report.py" --soak-only --command "$COMMAND" \
+    --build-dir "$QPV_BUILD_DIR" --loadavg-start "$LOADAVG_START" "${REPORT_EXTRA[@]}" \
+    --output "$output"
+  qpv_log "Wrote the soak section of $output"
+  exit 0
+fi
 bench echo echo "${ADDR[echo]}"
 bench echo-redis echo "${ADDR[echo-redis]}" --redis-url "$REDIS_URL" --redis-probe "$probe"
 for scenario in "${SELECTED[@]}"; do
@@ -273,6 +399,8 @@ for scenario in "${SELECTED[@]}"; do
     "${extra[@]}"
 done
 
+((national_scale)) && national_scale_section
+
 # Peak resident memory of each server over the whole run.
 RSS="$WORK/rss.txt"
 : >"$RSS"
@@ -284,7 +412,8 @@ done
 
 # ---------------------------------------------------------------- report
 report_args=(--results "$RESULTS" --rss "$RSS" --skipped "$SKIPPED" --command "$COMMAND"
-  --build-dir "$QPV_BUILD_DIR" --concurrency "$concurrency" --loadavg-start "$LOADAVG_START")
+  --build-dir "$QPV_BUILD_DIR" --concurrency "$concurrency" --loadavg-start "$LOADAVG_START"
+  "${REPORT_EXTRA[@]}")
 if ((smoke)); then
   report="$WORK/BENCHMARKS.smoke.md"
   "$PYTHON" "$QPV_ROOT/bench/report.py" "${report_args[@]}" --output "$report" --check

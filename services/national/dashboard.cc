@@ -98,11 +98,11 @@ nv1::NationalDashboard DashboardFigures(const ViewState& view, const DashboardQu
     const auto first = e->rows.begin() + e->key_begin[k];
     const auto last = e->rows.begin() + e->key_begin[k + 1];
     auto it = std::lower_bound(first, last, period.lo,
-                               [](const MonthRow& row, int month) { return row.month < month; });
+                               [](const MonthTotals& row, int month) { return row.month < month; });
     for (; it != last && it->month <= period.hi; ++it) {
-      own[0] += it->values[kWorkshops];
-      own[1] += it->values[kAttended];
-      own[2] += it->values[kContributions];
+      own[0] += it->workshops;
+      own[1] += it->attended;
+      own[2] += it->contributions;
     }
     if (!period.partial.empty()) {
       Row partial{};

@@ -1,12 +1,14 @@
 #include "services/national/good_practices.h"
 
 #include <algorithm>
+#include <climits>
+#include <map>
 #include <numeric>
 #include <set>
 #include <tuple>
-#include <unordered_map>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_split.h"
 
 namespace qpv::national {
@@ -34,7 +36,196 @@ class UnionFind {
   std::vector<uint32_t> parent_;
 };
 
-absl::string_view NameOf(const PracticeSource& s) { return s.entry->Str(s.action->contribution); }
+std::string NameOf(const PracticeSource& s) { return s.entry->ContributionName(*s.action); }
+
+bool NameBefore(const PracticeSource& a, const PracticeSource& b) {
+  return PrefectureEntry::NameBefore(*a.entry, *a.action, *b.entry, *b.action);
+}
+
+// The shingle sets of a grouping, by source index, in one array of 32-bit
+// hashes (a collision shifts one pair's similarity by ~1/130, once in
+// millions of pairs).
+class ShinglePool {
+ public:
+  explicit ShinglePool(size_t n) : begin_(n, 0), size_(n, 0) {}
+
+  void Set(uint32_t i, const std::vector<uint64_t>& shingles) {
+    begin_[i] = static_cast<uint32_t>(values_.size());
+    for (uint64_t x : shingles) values_.push_back(static_cast<uint32_t>(x ^ (x >> 32)));
+    std::sort(values_.begin() + begin_[i], values_.end());
+    values_.erase(std::unique(values_.begin() + begin_[i], values_.end()), values_.end());
+    size_[i] = static_cast<uint32_t>(values_.size() - begin_[i]);
+  }
+  const uint32_t* begin(uint32_t i) const { return values_.data() + begin_[i]; }
+  const uint32_t* end(uint32_t i) const { return begin(i) + size_[i]; }
+  bool empty(uint32_t i) const { return size_[i] == 0; }
+
+  // Identical sets hash alike.
+  uint64_t SetHash(uint32_t i) const {
+    uint64_t h = 0x6a09e667f3bcc909ULL;
+    for (const uint32_t* x = begin(i); x != end(i); ++x) h = (h ^ *x) * 0x100000001b3ULL + (h >> 29);
+    return h ^ size_[i];
+  }
+
+  // Jaccard(a, b) >= threshold, stopping as soon as the answer is known:
+  // with s = |a| + |b|, it holds when the common part c >= threshold * s /
+  // (1 + threshold), and it cannot once c plus what is left of the
+  // shorter side falls below that.
+  bool Similar(uint32_t a, uint32_t b, double threshold) const {
+    const uint32_t* x = begin(a);
+    const uint32_t* y = begin(b);
+    const uint32_t nx = size_[a], ny = size_[b];
+    if (nx == 0 && ny == 0) return false;
+    // The smallest common part that can do, rounded down so that rounding
+    // never refuses what Jaccard accepts.
+    const auto need = static_cast<uint32_t>(threshold * (nx + ny) / (1 + threshold) - 1e-9);
+    if (std::min(nx, ny) < need) return false;
+    // A branch-free merge (most pairs compared are not alike: their
+    // branches would mispredict), checking every 16 steps whether `need`
+    // is still within reach.
+    uint32_t i = 0, j = 0, common = 0;
+    while (i < nx && j < ny) {
+      for (int step = 0; step < 16 && i < nx && j < ny; ++step) {
+        const uint32_t u = x[i], v = y[j];
+        common += u == v;
+        i += u <= v;
+        j += v <= u;
+      }
+      if (common + std::min(nx - i, ny - j) < need) return false;
+    }
+    return static_cast<double>(common) / static_cast<double>(nx + ny - common) >= threshold;
+  }
+
+ private:
+  std::vector<uint32_t> values_;
+  std::vector<uint32_t> begin_;
+  std::vector<uint32_t> size_;
+};
+
+// Every source's shingle set, each préfecture's texts read in order (one
+// compressed block decompressed at a time).
+void ReadShingles(const std::vector<PracticeSource>& sources, ShinglePool& pool) {
+  const PrefectureEntry* entry = nullptr;
+  uint32_t block = UINT32_MAX;
+  std::string texts;
+  for (uint32_t i = 0; i < sources.size(); ++i) {
+    const PracticeSource& s = sources[i];
+    const TextRef& t = s.action->text;
+    if (s.entry != entry || t.block != block) {
+      entry = s.entry;
+      block = t.block;
+      texts = entry->texts.Block(block);
+    }
+    const absl::string_view text = t.offset + t.size <= texts.size()
+                                       ? absl::string_view(texts).substr(t.offset, t.size)
+                                       : absl::string_view();
+    pool.Set(i, Shingles(entry->Str(s.action->title), text));
+  }
+}
+
+// The LSH band keys of `distinct`, each signature without the shingles
+// common among its préfecture's actions (text_similarity.h, step 3).
+std::vector<BandKeys> Signatures(const std::vector<PracticeSource>& sources,
+                                 const std::vector<uint32_t>& distinct, const ShinglePool& pool) {
+  std::map<const PrefectureEntry*, absl::flat_hash_set<uint32_t>> common;
+  {
+    std::map<const PrefectureEntry*, std::pair<int, absl::flat_hash_map<uint32_t, int>>> counts;
+    for (uint32_t i = 0; i < sources.size(); ++i) {
+      if (pool.empty(i)) continue;
+      auto& [actions, df] = counts[sources[i].entry];
+      ++actions;
+      for (const uint32_t* x = pool.begin(i); x != pool.end(i); ++x) ++df[*x];
+    }
+    for (auto& [entry, c] : counts) {
+      const double limit = std::max<double>(kCommonMin, kCommonShare * c.first);
+      auto& out = common[entry];
+      for (const auto& [x, n] : c.second) {
+        if (n > limit) out.insert(x);
+      }
+    }
+  }
+  std::vector<BandKeys> bands(distinct.size());
+  std::vector<uint64_t> rare, all;
+  for (size_t k = 0; k < distinct.size(); ++k) {
+    const uint32_t i = distinct[k];
+    const auto& skip = common[sources[i].entry];
+    rare.clear();
+    all.clear();
+    for (const uint32_t* x = pool.begin(i); x != pool.end(i); ++x) {
+      all.push_back(*x);
+      if (!skip.contains(*x)) rare.push_back(*x);
+    }
+    bands[k] = Bands(MinHash(rare.empty() ? all : rare));
+  }
+  return bands;
+}
+
+// True when the pair met in an earlier band's bucket, not counting the
+// buckets whose bit is set in `skip`.
+bool ComparedBefore(const BandKeys& a, const BandKeys& b, uint32_t skip, int band) {
+  for (int k = 0; k < band; ++k) {
+    if (a[k] == b[k] && (skip & (1u << k)) == 0) return true;
+  }
+  return false;
+}
+
+int SharedBands(const BandKeys& a, const BandKeys& b) {
+  int n = 0;
+  for (int k = 0; k < kBands; ++k) n += a[k] == b[k];
+  return n;
+}
+
+// Joins the sources whose texts are alike in `uf`.
+void JoinSimilar(const std::vector<PracticeSource>& sources, double threshold, UnionFind& uf) {
+  const size_t n = sources.size();
+  ShinglePool pool(n);
+  ReadShingles(sources, pool);
+  // Exact duplicates join at once; one of each goes on to LSH.
+  std::vector<uint32_t> distinct;
+  {
+    absl::flat_hash_map<uint64_t, uint32_t> first;
+    for (uint32_t i = 0; i < n; ++i) {
+      if (pool.empty(i)) continue;  // no word: never grouped
+      auto [it, inserted] = first.emplace(pool.SetHash(i), i);
+      if (inserted) {
+        distinct.push_back(i);
+      } else {
+        uf.Unite(it->second, i);
+      }
+    }
+  }
+  const std::vector<BandKeys> bands = Signatures(sources, distinct, pool);
+  std::vector<std::pair<uint32_t, uint32_t>> bucket;  // (band key, position in distinct)
+  bucket.reserve(distinct.size());
+  std::vector<uint32_t> crowded_bands(distinct.size(), 0);
+  for (int b = 0; b < kBands; ++b) {
+    bucket.clear();
+    for (uint32_t k = 0; k < distinct.size(); ++k) bucket.push_back({bands[k][b], k});
+    std::sort(bucket.begin(), bucket.end());
+    for (size_t lo = 0; lo < bucket.size();) {
+      size_t hi = lo + 1;
+      while (hi < bucket.size() && bucket[hi].first == bucket[lo].first) ++hi;
+      const bool crowded = hi - lo > kCrowdedBucket;
+      if (crowded) {
+        for (size_t x = lo; x < hi; ++x) crowded_bands[bucket[x].second] |= 1u << b;
+      }
+      for (size_t x = lo; x < hi; ++x) {
+        const size_t end = std::min(hi, x + 1 + kBucketWindow);
+        for (size_t y = x + 1; y < end; ++y) {
+          const uint32_t p = bucket[x].second, q = bucket[y].second;
+          const uint32_t a = distinct[p], c = distinct[q];
+          if (uf.Find(a) == uf.Find(c)) continue;
+          // A pair is compared once: in the first bucket where it is sure to
+          // be compared, and in a crowded one only the first time it meets.
+          if (ComparedBefore(bands[p], bands[q], crowded ? 0u : crowded_bands[p], b)) continue;
+          if (crowded && SharedBands(bands[p], bands[q]) < 2) continue;
+          if (pool.Similar(a, c, threshold)) uf.Unite(a, c);
+        }
+      }
+      lo = hi;
+    }
+  }
+}
 
 }  // namespace
 
@@ -45,17 +236,17 @@ bool KeyBefore(const GroupKey& a, const GroupKey& b) {
 
 GroupKey PracticeIndex::KeyOf(const PracticeGroup& g) const {
   const PracticeSource& best = sources[g.best];
-  return {g.prefecture_count, static_cast<int>(g.members.size()),
-          best.entry->Str(best.action->title), NameOf(sources[g.members.front()])};
+  return {g.prefecture_count, static_cast<int>(g.count), best.entry->Str(best.action->title),
+          NameOf(sources[members[g.first]])};
 }
 
 nv1::GoodPracticeGroup PracticeIndex::Materialize(const PracticeGroup& group) const {
   std::set<absl::string_view> prefectures, codes;
   int64_t votes = 0;
   nv1::GoodPracticeGroup g;
-  for (uint32_t i : group.members) {
-    const PracticeSource& s = sources[i];
-    g.add_sources(std::string(NameOf(s)));
+  for (uint32_t k = group.first; k < group.first + group.count; ++k) {
+    const PracticeSource& s = sources[members[k]];
+    g.add_sources(NameOf(s));
     prefectures.insert(s.entry->code);
     for (absl::string_view c :
          absl::StrSplit(s.entry->Str(s.action->qpv_codes), ',', absl::SkipEmpty())) {
@@ -65,7 +256,7 @@ nv1::GoodPracticeGroup PracticeIndex::Materialize(const PracticeGroup& group) co
   }
   const PracticeSource& best = sources[group.best];
   g.set_title(std::string(best.entry->Str(best.action->title)));
-  g.set_text(std::string(best.entry->Str(best.action->text)));
+  g.set_text(best.entry->texts.Get(best.action->text));
   g.set_prefecture_count(group.prefecture_count);
   for (const auto& p : prefectures) g.add_prefectures(std::string(p));
   for (int t = 1; t < 32; ++t) {
@@ -82,89 +273,64 @@ PracticeIndex IndexPractices(std::vector<PracticeSource> input, double threshold
   const std::vector<PracticeSource>& sources = index.sources;
   const size_t n = sources.size();
   UnionFind uf(n);
-  // Exact duplicates join at once; one of each goes on to LSH.
-  std::vector<uint32_t> distinct;
+  JoinSimilar(sources, threshold, uf);  // its shingles and signatures are gone on return
+
+  // Members by root, in one array: count per root, then place.
+  std::vector<uint32_t> root(n), begin(n + 1, 0);
+  for (uint32_t i = 0; i < n; ++i) ++begin[(root[i] = uf.Find(i)) + 1];
+  for (size_t r = 0; r < n; ++r) begin[r + 1] += begin[r];
+  std::vector<uint32_t> members(n);
   {
-    absl::flat_hash_map<uint64_t, uint32_t> first;
-    for (uint32_t i = 0; i < n; ++i) {
-      const ActionRecord& a = *sources[i].action;
-      if (!a.groupable) continue;
-      auto [it, inserted] = first.emplace(a.set_hash, i);
-      if (inserted) {
-        distinct.push_back(i);
-      } else {
-        uf.Unite(it->second, i);
-      }
-    }
+    std::vector<uint32_t> next(begin.begin(), begin.end() - 1);
+    for (uint32_t i = 0; i < n; ++i) members[next[root[i]]++] = i;
   }
-  // Shingle sets are recomputed for candidates only, once each.
-  // unordered_map: references stay valid while it grows.
-  std::unordered_map<uint32_t, std::vector<uint64_t>> shingles;
-  const auto shingles_of = [&](uint32_t i) -> const std::vector<uint64_t>& {
-    auto it = shingles.find(i);
-    if (it == shingles.end()) {
-      const PracticeSource& s = sources[i];
-      it =
-          shingles.emplace(i, Shingles(s.entry->Str(s.action->title), s.entry->Str(s.action->text)))
-              .first;
-    }
-    return it->second;
-  };
-  std::vector<std::pair<uint32_t, uint32_t>> bucket;  // (band key, source)
-  bucket.reserve(distinct.size());
-  for (int b = 0; b < kBands; ++b) {
-    bucket.clear();
-    for (uint32_t i : distinct) bucket.push_back({sources[i].action->bands[b], i});
-    std::sort(bucket.begin(), bucket.end());
-    for (size_t lo = 0; lo < bucket.size();) {
-      size_t hi = lo + 1;
-      while (hi < bucket.size() && bucket[hi].first == bucket[lo].first) ++hi;
-      for (size_t x = lo; x < hi; ++x) {
-        const size_t end = std::min(hi, x + 1 + kBucketWindow);
-        for (size_t y = x + 1; y < end; ++y) {
-          const uint32_t a = bucket[x].second;
-          const uint32_t c = bucket[y].second;
-          if (uf.Find(a) == uf.Find(c)) continue;
-          if (Jaccard(shingles_of(a), shingles_of(c)) >= threshold) uf.Unite(a, c);
-        }
-      }
-      lo = hi;
-    }
-  }
-  std::vector<std::vector<uint32_t>> members(n);
-  for (uint32_t i = 0; i < n; ++i) members[uf.Find(i)].push_back(i);
-  for (uint32_t root = 0; root < n; ++root) {
-    if (members[root].empty()) continue;
+  std::vector<PracticeGroup> groups;
+  for (uint32_t r = 0; r < n; ++r) {
+    if (begin[r] == begin[r + 1]) continue;
     PracticeGroup g;
-    g.members = std::move(members[root]);
-    std::sort(g.members.begin(), g.members.end(),
-              [&](uint32_t a, uint32_t b) { return NameOf(sources[a]) < NameOf(sources[b]); });
+    g.first = begin[r];
+    g.count = begin[r + 1] - begin[r];
+    const auto first = members.begin() + g.first;
+    std::sort(first, first + g.count,
+              [&](uint32_t a, uint32_t b) { return NameBefore(sources[a], sources[b]); });
     // Most voted; ties: the smallest name (members are sorted by name).
-    g.best = g.members.front();
+    g.best = *first;
     std::set<const PrefectureEntry*> prefectures;
-    for (uint32_t i : g.members) {
-      if (sources[i].action->vote_count > sources[g.best].action->vote_count) g.best = i;
-      prefectures.insert(sources[i].entry);
-      g.themes |= sources[i].action->themes;
+    for (auto it = first; it != first + g.count; ++it) {
+      if (sources[*it].action->vote_count > sources[g.best].action->vote_count) g.best = *it;
+      prefectures.insert(sources[*it].entry);
+      g.themes |= sources[*it].action->themes;
     }
-    g.prefecture_count = static_cast<int>(prefectures.size());
-    index.groups.push_back(std::move(g));
+    g.prefecture_count = static_cast<int32_t>(prefectures.size());
+    groups.push_back(g);
   }
+  // Groups in order, their members copied along so each group's stay together.
+  index.members = std::move(members);
   std::vector<std::pair<GroupKey, size_t>> order;
-  order.reserve(index.groups.size());
-  for (size_t i = 0; i < index.groups.size(); ++i)
-    order.push_back({index.KeyOf(index.groups[i]), i});
+  order.reserve(groups.size());
+  for (size_t i = 0; i < groups.size(); ++i) order.push_back({index.KeyOf(groups[i]), i});
   std::sort(order.begin(), order.end(),
             [](const auto& a, const auto& b) { return KeyBefore(a.first, b.first); });
-  std::vector<PracticeGroup> sorted;
-  sorted.reserve(order.size());
-  for (const auto& [key, i] : order) sorted.push_back(std::move(index.groups[i]));
-  index.groups = std::move(sorted);
+  std::vector<uint32_t> sorted_members;
+  sorted_members.reserve(n);
+  index.groups.reserve(groups.size());
+  for (const auto& [key, i] : order) {
+    PracticeGroup g = groups[i];
+    const uint32_t from = g.first;
+    g.first = static_cast<uint32_t>(sorted_members.size());
+    sorted_members.insert(sorted_members.end(), index.members.begin() + from,
+                          index.members.begin() + from + g.count);
+    index.groups.push_back(g);
+  }
+  index.members = std::move(sorted_members);
   return index;
 }
 
 PracticeIndex IndexPractices(const ViewState& view) {
   std::vector<PracticeSource> sources;
+  size_t n = 0;
+  for (const auto& e : view.prefectures) n += e ? e->actions.size() : 0;
+  sources.reserve(n);
   for (const auto& e : view.prefectures) {
     if (!e) continue;
     for (const ActionRecord& a : e->actions) sources.push_back({e.get(), &a});

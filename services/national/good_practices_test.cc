@@ -1,7 +1,9 @@
 // Grouping of reproducible actions, and ListGoodPractices over the view.
 #include "services/national/good_practices.h"
 
+#include "absl/strings/str_cat.h"
 #include "common/logging/log.h"
+#include "common/pagination/page_token.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/national/memory_national_store.h"
@@ -101,6 +103,21 @@ struct Pair {
   const char* t2;
   const char* x2;
 };
+
+TEST(TextSimilarityTest, ShinglesAreTheWordsAndWordPairsHashed) {
+  const std::string title = "Atelier de couture géré par des bénévoles";
+  const std::string text = "Ouvrir un atelier de couture au centre social, chaque semaine.";
+  std::vector<std::string> words = NormalizedWords(title);
+  for (auto& w : NormalizedWords(text)) words.push_back(w);
+  std::vector<uint64_t> expected;
+  for (const auto& w : words) expected.push_back(pagination::StableHash64(w));
+  for (size_t i = 0; i + 1 < words.size(); ++i) {
+    expected.push_back(pagination::StableHash64(words[i] + " " + words[i + 1]));
+  }
+  std::sort(expected.begin(), expected.end());
+  expected.erase(std::unique(expected.begin(), expected.end()), expected.end());
+  EXPECT_EQ(Shingles(title, text), expected);
+}
 
 // The tuning corpus of text_similarity.h: rewordings of one action must
 // reach the threshold, different actions on the same theme must not.
@@ -339,6 +356,68 @@ TEST(GroupPracticesTest, ChainsJoinDuplicatesJoinEmptyTextsStayAlone) {
   EXPECT_EQ(groups[2].sources_size(), 1);
   EXPECT_EQ(groups[3].sources_size(), 1);
   EXPECT_EQ(groups[2].title(), "Les");
+}
+
+TEST(GroupPracticesTest, NamesAreRebuiltAndSortedAsFullNames) {
+  // "2A" sorts after "29", and within a préfecture the workshop "w" before
+  // "w-2" (as the full names do: '/' after '-').
+  const auto corse = Entry("2A", {MakeAction("2A", "w", "c1", "Forum emploi", "Un forum", {}, 1)});
+  const auto finistere =
+      Entry("29", {MakeAction("29", "w-2", "c1", "Forum emploi", "Un forum", {}, 1),
+                   MakeAction("29", "w", "c2", "Forum emploi", "Un forum", {}, 1)});
+  EXPECT_EQ(finistere->ContributionName(finistere->actions[0]),
+            "prefectures/29/workshops/w-2/contributions/c1");
+  std::vector<PracticeSource> sources;
+  for (const auto* e : {corse.get(), finistere.get()}) {
+    for (const auto& action : e->actions) sources.push_back({e, &action});
+  }
+  const auto groups = GroupPractices(sources);
+  ASSERT_EQ(groups.size(), 1u);
+  EXPECT_THAT(groups[0].sources(), ElementsAre("prefectures/29/workshops/w-2/contributions/c1",
+                                               "prefectures/29/workshops/w/contributions/c2",
+                                               "prefectures/2A/workshops/w/contributions/c1"));
+  EXPECT_EQ(groups[0].text(), "Un forum");
+}
+
+// At scale, phrasing shared by many actions of a préfecture ("L'objectif est
+// de...", the same partners) must neither hide real rewordings nor group
+// unrelated actions.
+TEST(GroupPracticesTest, CommonPhrasingNeitherHidesNorMakesGroups) {
+  const std::string boilerplate =
+      " L'objectif est de mobiliser les habitants du quartier avec le centre social, la "
+      "mission locale et le conseil citoyen.";
+  const char* const kTopics[] = {"couture", "poterie", "échecs", "théâtre", "cuisine",
+                                 "robotique", "chorale", "jardinage", "photographie", "slam"};
+  std::vector<nv1::ReproducibleAction> nord;
+  for (int i = 0; i < 400; ++i) {
+    const std::string topic = absl::StrCat(kTopics[i % 10], " ", i);
+    nord.push_back(MakeAction("59", "w1", absl::StrCat("c", i), absl::StrCat("Atelier ", topic),
+                              absl::StrCat("Un atelier de ", topic, " numéro ", i * 7919,
+                                           " tous les mardis.", boilerplate),
+                              {}, 1));
+  }
+  const std::string velo =
+      "Un atelier de réparation de vélos au pied des immeubles avec les jeunes du quartier le "
+      "samedi matin, des outils prêtés et un mécanicien bénévole.";
+  nord.push_back(MakeAction("59", "w2", "velo", "Atelier vélo solidaire", velo + boilerplate, {}, 1));
+  const auto e59 = Entry("59", std::move(nord));
+  const auto e62 = Entry(
+      "62", {MakeAction("62", "w1", "velo", "Atelier de vélos solidaire",
+                        "Un atelier de réparation des vélos au pied des immeubles, avec les "
+                        "jeunes du quartier, le samedi matin : outils prêtés, mécanicien "
+                        "bénévole.",
+                        {}, 1)});
+  std::vector<PracticeSource> sources;
+  for (const auto* e : {e59.get(), e62.get()}) {
+    for (const auto& action : e->actions) sources.push_back({e, &action});
+  }
+  const auto groups = GroupPractices(sources);
+  ASSERT_FALSE(groups.empty());
+  EXPECT_EQ(groups[0].prefecture_count(), 2);
+  EXPECT_THAT(groups[0].sources(), ElementsAre("prefectures/59/workshops/w2/contributions/velo",
+                                               "prefectures/62/workshops/w1/contributions/velo"));
+  // The 400 workshops share a sentence and a word, not what they do.
+  EXPECT_EQ(groups.size(), 401u);
 }
 
 }  // namespace

@@ -1,14 +1,62 @@
 // qpv-national: wiring only. Configuration (QPV_* or flags), Redis store, the
 // in-memory view's poller, then the common bootstrap serves until SIGTERM.
+#include <malloc.h>
+
+#include <memory>
+#include <string>
+
 #include "absl/strings/str_cat.h"
 #include "common/config/config.h"
 #include "common/server/server.h"
 #include "common/util/clock.h"
+#include "grpcpp/impl/server_builder_plugin.h"
+#include "grpcpp/server_builder.h"
+#include "grpcpp/support/channel_arguments.h"
 #include "services/national/national_logic.h"
 #include "services/national/national_service.h"
 #include "services/national/redis_national_store.h"
 
+namespace {
+
+// A préfecture's snapshot carries its reproducible actions' texts: at
+// national scale the Nord's is ~7 MB (qpv-bench-national-scale), over
+// gRPC's default 4 MiB limit on a received message, and the feed would be
+// refused with RESOURCE_EXHAUSTED. The common bootstrap builds the server
+// without a way to raise it, so a builder plugin (gRPC's hook, applied to
+// every ServerBuilder of the process) does. 64 MiB: validation bounds a
+// snapshot to 100,000 actions, not bytes.
+constexpr int kMaxReceiveBytes = 64 << 20;
+
+class LargeMessagesPlugin : public grpc::ServerBuilderPlugin {
+ public:
+  std::string name() override { return "qpv_national_large_messages"; }
+  // Applied after the builder's own arguments, so it wins.
+  void UpdateChannelArguments(grpc::ChannelArguments* args) override {
+    args->SetInt(GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH, kMaxReceiveBytes);
+  }
+  void InitServer(grpc::ServerInitializer*) override {}
+  void Finish(grpc::ServerInitializer*) override {}
+  void ChangeArguments(const std::string&, void*) override {}
+};
+
+std::unique_ptr<grpc::ServerBuilderPlugin> NewLargeMessagesPlugin() {
+  return std::make_unique<LargeMessagesPlugin>();
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  // The view is long-lived, the snapshots that build it (MiBs each: the
+  // request, its parse, Redis replies) are not. With glibc's defaults the
+  // big buffers come from the heap once a first one is freed (the mmap
+  // threshold adapts upwards) and each of up to 8 x cores arenas keeps what
+  // its thread freed: at national scale the process held 3 to 4 times its
+  // live memory. Buffers of 1 MiB and more are mmapped (given back on
+  // free), two arenas serve the threads, and the logic calls malloc_trim
+  // after reloads.
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
+  mallopt(M_ARENA_MAX, 2);
+  grpc::ServerBuilder::InternalAddPluginFactory(&NewLargeMessagesPlugin);
   // Each watcher holds a thread of the sync server for as long as it
   // watches: 1024 leaves room for hundreds of them beside unary calls.
   qpv::server::ServerEnv env = qpv::server::Init(

@@ -1,5 +1,7 @@
 #include "services/national/national_logic.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <optional>
 #include <utility>
@@ -104,6 +106,7 @@ void NationalLogic::Stop() {
 void NationalLogic::PollLoop() {
   bool failing = false;
   bool loaded = false;
+  bool trim_armed = false;
   while (true) {
     const absl::Status s = Refresh();
     // Logged when the state changes, not on every poll.
@@ -116,6 +119,13 @@ void NationalLogic::PollLoop() {
     }
     failing = !s.ok();
     loaded = loaded || s.ok();
+    // After a reload the old préfectures, the snapshots read and the
+    // requests that brought them sit freed in glibc's per-thread arenas,
+    // which keep them: at national scale a few hundred MiB never used
+    // again. Returned one poll later, once the submit that caused the
+    // reload has ended and freed its request.
+    if (trim_armed) malloc_trim(0);
+    trim_armed = trim_pending_.exchange(false);
     absl::MutexLock lock(&stop_mu_);
     if (stop_mu_.AwaitWithTimeout(absl::Condition(&stopping_), options_.poll_interval)) break;
   }
@@ -196,6 +206,7 @@ absl::Status NationalLogic::Refresh() {
     }
   }
   Publish(NextView(*base, index.revision, changed, removed));
+  if (!changed.empty() || !removed.empty()) trim_pending_ = true;
   return absl::OkStatus();
 }
 
@@ -303,6 +314,9 @@ std::shared_ptr<const PracticeIndex> NationalLogic::GroupsOf(const ViewState& vi
   absl::MutexLock lock(&view.caches->groups_mu);
   if (!view.caches->groups) {
     view.caches->groups = std::make_shared<const PracticeIndex>(IndexPractices(view));
+    // The grouping's shingles and signatures (~90 MiB at national scale)
+    // are freed: give them back.
+    malloc_trim(0);
   }
   return view.caches->groups;
 }
@@ -349,6 +363,9 @@ absl::StatusOr<nv1::ListGoodPracticesResponse> NationalLogic::ListGoodPractices(
     *out.add_groups() = index->Materialize(g);
     last = &g;
   }
+  // A page is built from many small strings, freed with the call: the
+  // poller gives the memory back.
+  trim_pending_ = true;
   return out;
 }
 

@@ -125,6 +125,9 @@ class NationalLogic {
   bool stopping_ ABSL_GUARDED_BY(stop_mu_) = false;
   std::thread poller_;
   std::atomic<int> watchers_{0};
+  // A reload or a page of good practices freed memory; the poller returns
+  // it to the system (malloc_trim) one poll later.
+  std::atomic<bool> trim_pending_{false};
 };
 
 }  // namespace qpv::national

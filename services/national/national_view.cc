@@ -5,8 +5,11 @@
 #include <tuple>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "common/territory/territory.h"
+#include "google/protobuf/arena.h"
 
 namespace qpv::national {
 namespace {
@@ -50,13 +53,30 @@ class ArenaWriter {
   absl::flat_hash_map<std::string, StrRef> seen_;
 };
 
-uint64_t SetHash(const std::vector<uint64_t>& shingles) {
-  uint64_t h = 0x6a09e667f3bcc909ULL;
-  for (uint64_t x : shingles) h = (h ^ x) * 0x100000001b3ULL + (h >> 29);
-  return h;
+// "prefectures/59/workshops/w/contributions/c" -> "w/c" (a validated name).
+std::string ShortName(absl::string_view name) {
+  const std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+  if (parts.size() != 6) return std::string(name);  // never after validation
+  return absl::StrCat(parts[3], "/", parts[5]);
 }
 
 }  // namespace
+
+std::string PrefectureEntry::ContributionName(const ActionRecord& a) const {
+  const absl::string_view short_name = Str(a.contribution);
+  const size_t slash = short_name.find('/');
+  return absl::StrCat("prefectures/", code, "/workshops/", short_name.substr(0, slash),
+                      "/contributions/", short_name.substr(slash + 1));
+}
+
+bool PrefectureEntry::NameBefore(const PrefectureEntry& pa, const ActionRecord& a,
+                                 const PrefectureEntry& pb, const ActionRecord& b) {
+  // The full names share "prefectures/"; then "<code>/workshops/" orders
+  // them by code + "/" (no code is another's prefix), then "w/contributions/c"
+  // orders as "w/c" does (the same separator at the same place).
+  if (&pa != &pb && pa.code != pb.code) return pa.code + "/" < pb.code + "/";
+  return pa.Str(a.contribution) < pb.Str(b.contribution);
+}
 
 std::shared_ptr<const ViewState> ViewState::Empty() {
   auto view = std::make_shared<ViewState>();
@@ -88,7 +108,16 @@ int RegionIndex(absl::string_view code) {
 }
 
 absl::StatusOr<std::shared_ptr<const PrefectureEntry>> BuildEntry(const StoredSnapshot& stored) {
-  nv1::PrefectureSnapshot snapshot;
+  // The parse (tens of thousands of small strings at national scale) goes
+  // to a protobuf arena of large blocks, mmapped and given back whole when
+  // it ends, instead of the heap between the entry's long-lived allocations
+  // (where it left free memory that could not be returned).
+  google::protobuf::ArenaOptions arena_options;
+  arena_options.start_block_size = 1 << 20;
+  arena_options.max_block_size = 8 << 20;
+  google::protobuf::Arena parse_arena(arena_options);
+  nv1::PrefectureSnapshot& snapshot =
+      *google::protobuf::Arena::CreateMessage<nv1::PrefectureSnapshot>(&parse_arena);
   if (!snapshot.ParseFromString(stored.snapshot)) {
     return absl::DataLossError("a stored snapshot is unreadable");
   }
@@ -102,45 +131,45 @@ absl::StatusOr<std::shared_ptr<const PrefectureEntry>> BuildEntry(const StoredSn
   entry->version = stored.version;
   entry->receive_time = stored.receive_time;
   entry->workshops = ComputeWorkshopCells(snapshot);
-  entry->rows = AggregateByMonth(entry->workshops);
-  std::sort(entry->rows.begin(), entry->rows.end(), [](const MonthRow& a, const MonthRow& b) {
+  std::vector<MonthRow> rows = AggregateByMonth(entry->workshops);
+  std::sort(rows.begin(), rows.end(), [](const MonthRow& a, const MonthRow& b) {
     return std::tie(a.theme_key, a.month) < std::tie(b.theme_key, b.month);
   });
-  for (int k = 0, i = 0; k <= kThemeKeys; ++k) {
-    while (i < static_cast<int>(entry->rows.size()) && entry->rows[i].theme_key < k) ++i;
-    entry->key_begin[k] = i;
+  entry->rows.reserve(rows.size());
+  for (const MonthRow& r : rows) {
+    entry->rows.push_back({r.month, r.theme_key, r.values[kWorkshops], r.values[kAttended],
+                           r.values[kContributions]});
+    if (r.theme_key == 0) {
+      entry->workshop_count += r.values[kWorkshops];
+      entry->held += r.values[kHeld];
+      entry->reported += r.values[kReported];
+    }
   }
-  for (uint32_t i = entry->key_begin[0]; i < entry->key_begin[1]; ++i) {
-    const Row& values = entry->rows[i].values;
-    entry->workshop_count += values[kWorkshops];
-    entry->held += values[kHeld];
-    entry->reported += values[kReported];
+  for (int k = 0, i = 0; k <= kThemeKeys; ++k) {
+    while (i < static_cast<int>(rows.size()) && rows[i].theme_key < k) ++i;
+    entry->key_begin[k] = i;
   }
   size_t bytes = 0;
   for (const auto& a : snapshot.reproducible_actions()) {
-    bytes += a.contribution().size() + a.title().size() + a.text().size() + 10 * a.qpv_codes_size();
+    bytes += a.contribution().size() + a.title().size() + 10 * a.qpv_codes_size();
   }
   entry->arena.reserve(bytes);
   ArenaWriter arena(&entry->arena);
   entry->actions.reserve(snapshot.reproducible_actions_size());
+  TextBlocks::Builder texts(&entry->texts);
   for (const auto& a : snapshot.reproducible_actions()) {
     ActionRecord rec;
-    rec.contribution = arena.Add(a.contribution(), /*dedupe=*/false);
+    rec.contribution = arena.Add(ShortName(a.contribution()), /*dedupe=*/false);
     rec.title = arena.Add(a.title(), /*dedupe=*/true);
-    rec.text = arena.Add(a.text(), /*dedupe=*/true);
+    rec.text = texts.Add(a.text());
     rec.qpv_codes = arena.Add(absl::StrJoin(a.qpv_codes(), ","), /*dedupe=*/true);
     for (int t : a.themes()) {
       if (t > 0 && t < 16) rec.themes |= static_cast<uint16_t>(1u << t);
     }
     rec.vote_count = static_cast<int32_t>(std::min<int64_t>(a.vote_count(), INT32_MAX));
-    const std::vector<uint64_t> shingles = Shingles(a.title(), a.text());
-    rec.groupable = !shingles.empty();
-    if (rec.groupable) {
-      rec.set_hash = SetHash(shingles);
-      rec.bands = Bands(MinHash(shingles));
-    }
     entry->actions.push_back(rec);
   }
+  texts.Finish();
   entry->arena.shrink_to_fit();
   return std::shared_ptr<const PrefectureEntry>(std::move(entry));
 }
@@ -162,13 +191,15 @@ std::shared_ptr<const ViewState> NextView(
   };
   const auto take_out = [&](int index) {
     const auto& previous = next->prefectures[index];
-    if (previous) AddRows(region_copy(previous->region), previous->rows, -1);
+    if (previous) {
+      AddRows(region_copy(previous->region), AggregateByMonth(previous->workshops), -1);
+    }
     next->prefectures[index] = nullptr;
   };
   for (int index : removed) take_out(index);
   for (const auto& entry : changed) {
     take_out(entry->index);
-    AddRows(region_copy(entry->region), entry->rows, +1);
+    AddRows(region_copy(entry->region), AggregateByMonth(entry->workshops), +1);
     next->prefectures[entry->index] = entry;
   }
   for (auto& [region, copy] : copies) {

@@ -5,15 +5,19 @@
 // next one from the previous (sharing unchanged préfectures) and swaps it in,
 // so readers never lock against a reload and never touch Redis.
 //
-// Size at national scale, measured with a generator (101 préfectures,
-// 10,452 workshops, 1.93 million contributions over three years): the
-// figures take ~14 MiB (workshop cells ~4 MiB, month rows ~6 MiB, region
-// rollups), the process 20 MiB, a cold load 0.1 s, GetNationalDashboard
-// p99 < 0.5 ms filtered. Reproducible actions cost 176 bytes each (string
-// slices, 32 LSH band keys) plus their strings in the préfecture's arena: at
-// 15% reproducible (282k actions of ~300 bytes) that is ~47 + ~70 MiB, and
-// the process ~150 MiB. Meeting < 100 MiB there means moving the texts out
-// of the view (e.g. fetched from Redis for the page of groups returned).
+// Size at national scale (qpv-bench-national-view and
+// qpv-bench-national-scale: 101 préfectures, 10,452 workshops, 1.93 million
+// contributions, 195,000 reproducible actions of ~330-byte texts): ~56 MiB
+// of heap. Figures: workshop cells 10 MiB, month totals 1 MiB, region
+// rollups 3 MiB. Actions: records 8 MiB (44 bytes), names ("w/c", the rest
+// rebuilt), titles and QPV codes 19 MiB, texts zlib-compressed by blocks 14
+// MiB (60 MiB raw). The service: ~85 MiB resident after the ingest, ~95 MiB
+// with the good-practice grouping cached (it keeps ~6 MiB; its transient
+// shingles and signatures, ~90 MiB, are freed and trimmed). Before this
+// layout (texts, 32 LSH keys and a shingle-set hash per action, 38 metrics
+// per préfecture month) the same data took 146 MiB of heap and the process
+// 640 MiB after the ingest (glibc kept the snapshots' freed memory:
+// main.cc and national_logic.cc now give it back).
 #ifndef QPV_SERVICES_NATIONAL_NATIONAL_VIEW_H_
 #define QPV_SERVICES_NATIONAL_NATIONAL_VIEW_H_
 
@@ -33,6 +37,7 @@
 #include "qpv/national/v1/national.pb.h"
 #include "services/national/figure_cells.h"
 #include "services/national/national_store.h"
+#include "services/national/text_blocks.h"
 #include "services/national/text_similarity.h"
 
 namespace qpv::national {
@@ -43,19 +48,31 @@ struct StrRef {
   uint32_t size = 0;
 };
 
-// A reproducible action, with what grouping needs precomputed. Its strings
-// live in the préfecture's arena (no per-string allocation).
+// A reproducible action: its strings live in the préfecture's arena (no
+// per-string allocation), its text in the compressed blocks. Nothing of the
+// grouping is kept here: a grouping computes shingles and signatures from
+// the texts and drops them (good_practices.h).
 struct ActionRecord {
+  // "<workshop id>/<contribution id>": the rest of the name is the
+  // préfecture's (validation checks it), rebuilt by ContributionName.
   StrRef contribution;
   StrRef title;
-  StrRef text;
+  TextRef text;  // in PrefectureEntry::texts
   StrRef qpv_codes;  // comma-separated
-  // Hash of the shingle set: actions with the same set are exact duplicates.
-  uint64_t set_hash = 0;
   int32_t vote_count = 0;  // validation bounds it (kMaxCount)
   uint16_t themes = 0;     // bit t set for Theme t
-  bool groupable = false;  // has at least one shingle
-  BandKeys bands{};
+};
+
+// A préfecture's own totals for one month and theme key: all its line of
+// the dashboard needs. Its every metric goes to the region rollups, and is
+// recomputed from the workshops' cells when it leaves them (a reload), so
+// the entry does not keep 38 of them per month (~12 MiB at national scale).
+struct MonthTotals {
+  int32_t month = 0;
+  int32_t theme_key = 0;
+  int64_t workshops = 0;
+  int64_t attended = 0;
+  int64_t contributions = 0;
 };
 
 struct PrefectureEntry {
@@ -67,19 +84,25 @@ struct PrefectureEntry {
   std::vector<WorkshopCells> workshops;  // sorted by start
   // Sorted by (theme key, month); the rows of key k are
   // [key_begin[k], key_begin[k + 1]).
-  std::vector<MonthRow> rows;
+  std::vector<MonthTotals> rows;
   std::array<uint32_t, kThemeKeys + 1> key_begin{};
   // Over every month, every workshop ('*').
   int64_t workshop_count = 0;
   int64_t held = 0;
   int64_t reported = 0;
   std::vector<ActionRecord> actions;
-  // The actions' strings; identical titles and texts are stored once.
+  // The actions' strings but their texts; identical titles are stored once.
   std::string arena;
+  TextBlocks texts;
 
   absl::string_view Str(StrRef r) const {
     return absl::string_view(arena).substr(r.offset, r.size);
   }
+  // prefectures/{code}/workshops/{w}/contributions/{c}
+  std::string ContributionName(const ActionRecord& a) const;
+  // True when a's name sorts before b's, without building them.
+  static bool NameBefore(const PrefectureEntry& pa, const ActionRecord& a,
+                         const PrefectureEntry& pb, const ActionRecord& b);
 };
 
 // One region's rollup: the sum of its préfectures' month rows.

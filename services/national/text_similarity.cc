@@ -171,9 +171,15 @@ std::vector<uint64_t> Shingles(absl::string_view title, absl::string_view text) 
   words.insert(words.end(), std::make_move_iterator(more.begin()),
                std::make_move_iterator(more.end()));
   std::vector<uint64_t> out;
+  out.reserve(2 * words.size());
   for (const auto& w : words) out.push_back(pagination::StableHash64(w));
+  // The hash of "w1 w2" without building it: StableHash64 is FNV-1a then a
+  // final mix, so the FNV state after "w1 " seeds the hash of "w2".
   for (size_t i = 0; i + 1 < words.size(); ++i) {
-    out.push_back(pagination::StableHash64(words[i] + " " + words[i + 1]));
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (unsigned char c : words[i]) h = (h ^ c) * 0x100000001b3ULL;
+    h = (h ^ static_cast<unsigned char>(' ')) * 0x100000001b3ULL;
+    out.push_back(pagination::StableHash64(words[i + 1], h));
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());

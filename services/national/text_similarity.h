@@ -16,7 +16,14 @@
 //    signature in every process), cut into kBands bands of kRows; two
 //    actions sharing any band key are candidates (LSH). With 32 bands of 2
 //    rows a pair at Jaccard 0.4 is a candidate with probability
-//    1 - (1 - 0.4^2)^32 = 99.6%.
+//    1 - (1 - 0.4^2)^32 = 99.6%. The signature leaves out the shingles
+//    common in the action's préfecture (kCommonShare: "mise en place",
+//    "habitants du quartier"): shared by thousands of actions, they would
+//    be the minimum of one hash in ten and put those thousands in one
+//    bucket, each compared with the next kBucketWindow (on the bench's
+//    national dataset, 195,000 actions, the grouping took over 90 s; with
+//    this and the measures of good_practices.h, about 10 s of CPU).
+//    Step 4 still uses every shingle.
 // 4. A candidate pair is confirmed when the exact Jaccard similarity of the
 //    two shingle sets is >= kSimilarityThreshold = 0.4.
 // Tuning (text_similarity_test.cc, French rewordings of one action against
@@ -54,6 +61,11 @@ std::vector<std::string> NormalizedWords(absl::string_view text);
 std::vector<uint64_t> Shingles(absl::string_view title, absl::string_view text);
 
 Signature MinHash(const std::vector<uint64_t>& shingles);
+// A shingle found in more than kCommonShare of a préfecture's actions (and
+// in more than kCommonMin of them) is common there: left out of its
+// actions' signatures (step 3).
+inline constexpr double kCommonShare = 0.02;
+inline constexpr int kCommonMin = 10;
 BandKeys Bands(const Signature& signature);
 
 // |a ∩ b| / |a ∪ b| of two sorted unique sets; 0 when both are empty.

@@ -1,0 +1,120 @@
+// qpv-bench-national-view: the national service's in-memory view and its
+// good-practice grouping at national scale, in one process and without
+// gRPC or Redis, so that their time and memory can be profiled alone
+// (perf, valgrind --tool=massif or callgrind). Builds the dataset of
+// national_dataset.h, turns each snapshot into a view entry as the service
+// does after reading it from Redis, then groups the good practices.
+//
+// Usage: qpv-bench-national-view [--seed N] [--workshops N]
+//          [--contributions N] [--reproducible-share X] [--groupings N]
+#include <malloc.h>
+
+#include <algorithm>
+#include <iostream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_format.h"
+#include "bench/national_dataset.h"
+#include "bench/proc_memory.h"
+#include "services/national/good_practices.h"
+#include "services/national/national_view.h"
+
+namespace qpv::bench {
+namespace {
+
+void Report(const char* step, absl::Time since) {
+  const struct mallinfo2 m = mallinfo2();
+  auto mem = ReadProcMemory(getpid());
+  std::cout << absl::StrFormat("%-34s %7.2f s  heap in use %7.1f MiB  VmRSS %7.1f MiB  VmHWM %7.1f MiB\n",
+                               step, absl::ToDoubleSeconds(absl::Now() - since),
+                               m.uordblks / 1048576.0, mem.ok() ? mem->rss_kb / 1024.0 : 0,
+                               mem.ok() ? mem->hwm_kb / 1024.0 : 0);
+}
+
+int Main(int argc, char** argv) {
+  DatasetOptions options;
+  int groupings = 1;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i], v = argv[i + 1];
+    bool ok = true;
+    if (flag == "--seed") ok = absl::SimpleAtoi(v, &options.seed);
+    else if (flag == "--workshops") ok = absl::SimpleAtoi(v, &options.workshops);
+    else if (flag == "--contributions") ok = absl::SimpleAtoi(v, &options.contributions);
+    else if (flag == "--reproducible-share") ok = absl::SimpleAtod(v, &options.reproducible_share);
+    else if (flag == "--groupings") ok = absl::SimpleAtoi(v, &groupings);
+    else ok = false;
+    if (!ok) {
+      std::cerr << "qpv-bench-national-view: bad option " << flag << " " << v << "\n";
+      return 2;
+    }
+  }
+  const DatasetPlan plan = MakePlan(options);
+  Report("start", absl::Now());
+  absl::Time t = absl::Now();
+  std::vector<std::shared_ptr<const national::PrefectureEntry>> entries;
+  int64_t actions = 0;
+  for (size_t i = 0; i < plan.prefectures.size(); ++i) {
+    national::StoredSnapshot stored;
+    stored.prefecture = plan.prefectures[i].code;
+    stored.version = 1;
+    stored.receive_time = absl::Now();
+    const auto snapshot = BuildSnapshot(plan, static_cast<int>(i), 1);
+    actions += snapshot.reproducible_actions_size();
+    stored.snapshot = snapshot.SerializeAsString();
+    auto entry = national::BuildEntry(stored);
+    if (!entry.ok()) {
+      std::cerr << entry.status() << "\n";
+      return 1;
+    }
+    entries.push_back(*entry);
+  }
+  auto view = national::NextView(*national::ViewState::Empty(), 1, entries, {});
+  entries.clear();
+  std::cout << absl::StrFormat("%d actions\n", actions);
+  {
+    double arena = 0, texts = 0, records = 0, cells = 0, rows = 0;
+    for (const auto& e : view->prefectures) {
+      if (!e) continue;
+      arena += e->arena.capacity();
+      texts += e->texts.compressed_bytes();
+      records += e->actions.capacity() * sizeof(national::ActionRecord);
+      rows += e->rows.capacity() * sizeof(national::MonthTotals);
+      cells += e->workshops.capacity() * sizeof(national::WorkshopCells);
+      for (const auto& w : e->workshops) cells += w.cells.capacity() * sizeof(national::Cell);
+    }
+    std::cout << absl::StrFormat(
+        "view: action records %.1f MiB (%d B each), strings %.1f MiB, texts %.1f MiB compressed, "
+        "workshop cells %.1f MiB, month rows %.1f MiB\n",
+        records / 1048576, sizeof(national::ActionRecord), arena / 1048576, texts / 1048576,
+        cells / 1048576, rows / 1048576);
+  }
+  Report("view built (generation included)", t);
+  malloc_trim(0);
+  Report("after malloc_trim", absl::Now());
+  for (int g = 0; g < groupings; ++g) {
+    t = absl::Now();
+    national::PracticeIndex index = national::IndexPractices(*view);
+    Report("grouped (index held)", t);
+    int64_t multi = 0, largest = 0;
+    for (const auto& group : index.groups) {
+      if (group.prefecture_count > 1) ++multi;
+      largest = std::max<int64_t>(largest, group.count);
+    }
+    std::cout << absl::StrFormat(
+        "%d groups, %d in several préfectures, the largest %d actions; the index %.1f MiB\n",
+        index.groups.size(), multi, largest,
+        (index.sources.capacity() * sizeof(national::PracticeSource) +
+         index.members.capacity() * 4 + index.groups.capacity() * sizeof(national::PracticeGroup)) /
+            1048576.0);
+    malloc_trim(0);
+    Report("after malloc_trim (index held)", absl::Now());
+  }
+  malloc_trim(0);
+  Report("after malloc_trim", absl::Now());
+  return 0;
+}
+
+}  // namespace
+}  // namespace qpv::bench
+
+int main(int argc, char** argv) { return qpv::bench::Main(argc, argv); }
