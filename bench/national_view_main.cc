@@ -7,6 +7,7 @@
 //
 // Usage: qpv-bench-national-view [--seed N] [--workshops N]
 //          [--contributions N] [--reproducible-share X] [--groupings N]
+//          [--resubmissions N]
 #include <malloc.h>
 
 #include <algorithm>
@@ -34,6 +35,7 @@ void Report(const char* step, absl::Time since) {
 int Main(int argc, char** argv) {
   DatasetOptions options;
   int groupings = 1;
+  int resubmissions = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i], v = argv[i + 1];
     bool ok = true;
@@ -42,6 +44,7 @@ int Main(int argc, char** argv) {
     else if (flag == "--contributions") ok = absl::SimpleAtoi(v, &options.contributions);
     else if (flag == "--reproducible-share") ok = absl::SimpleAtod(v, &options.reproducible_share);
     else if (flag == "--groupings") ok = absl::SimpleAtoi(v, &groupings);
+    else if (flag == "--resubmissions") ok = absl::SimpleAtoi(v, &resubmissions);
     else ok = false;
     if (!ok) {
       std::cerr << "qpv-bench-national-view: bad option " << flag << " " << v << "\n";
@@ -111,6 +114,23 @@ int Main(int argc, char** argv) {
   }
   malloc_trim(0);
   Report("after malloc_trim", absl::Now());
+  // Churn as the soak's: one préfecture resubmitted at a time (new details),
+  // a grouping every 8th, memory given back as the service does.
+  t = absl::Now();
+  for (int r = 1; r <= resubmissions; ++r) {
+    national::StoredSnapshot stored;
+    const int i = (r - 1) % static_cast<int>(plan.prefectures.size());
+    stored.prefecture = plan.prefectures[i].code;
+    stored.version = 1 + r;
+    stored.receive_time = absl::Now();
+    stored.snapshot = BuildSnapshot(plan, i, 1 + r, r).SerializeAsString();
+    auto entry = national::BuildEntry(stored);
+    if (!entry.ok()) return 1;
+    view = national::NextView(*view, 1 + r, {*entry}, {});
+    if (r % 8 == 0) national::IndexPractices(*view);
+    malloc_trim(0);
+    if (r % 40 == 0) Report(absl::StrFormat("after %d resubmissions", r).c_str(), t);
+  }
   return 0;
 }
 
