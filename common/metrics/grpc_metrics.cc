@@ -3,31 +3,10 @@
 #include "absl/strings/match.h"
 #include "absl/time/clock.h"
 #include "common/logging/log.h"
+#include "common/status/grpc_status.h"
 #include "grpcpp/server_context.h"
 
 namespace qpv::metrics {
-
-std::string CodeName(int code) {
-  static const char* kNames[] = {"OK",
-                                 "CANCELLED",
-                                 "UNKNOWN",
-                                 "INVALID_ARGUMENT",
-                                 "DEADLINE_EXCEEDED",
-                                 "NOT_FOUND",
-                                 "ALREADY_EXISTS",
-                                 "PERMISSION_DENIED",
-                                 "RESOURCE_EXHAUSTED",
-                                 "FAILED_PRECONDITION",
-                                 "ABORTED",
-                                 "OUT_OF_RANGE",
-                                 "UNIMPLEMENTED",
-                                 "INTERNAL",
-                                 "UNAVAILABLE",
-                                 "DATA_LOSS",
-                                 "UNAUTHENTICATED"};
-  if (code >= 0 && code <= 16) return kNames[code];
-  return "UNKNOWN";
-}
 
 CallMetrics::CallMetrics(std::shared_ptr<prometheus::Registry> registry)
     : calls_(prometheus::BuildCounter()
@@ -84,7 +63,7 @@ class CallInterceptor : public grpc::experimental::Interceptor {
   ~CallInterceptor() override {
     metrics_->in_flight().Decrement();
     const double seconds = absl::ToDoubleSeconds(absl::Now() - start_);
-    const std::string code = sent_status_ ? CodeName(code_) : "CANCELLED";
+    const std::string code = sent_status_ ? StatusCodeName(static_cast<grpc::StatusCode>(code_)) : "CANCELLED";
     metrics_->Record(method_, code, seconds);
     if (quiet_) return;
     std::string peer;

@@ -40,9 +40,6 @@ class InterceptorFactory : public grpc::experimental::ServerInterceptorFactoryIn
   CallMetrics* metrics_;
 };
 
-// "OK", "INVALID_ARGUMENT", ...
-std::string CodeName(int code);
-
 }  // namespace qpv::metrics
 
 #endif  // QPV_COMMON_METRICS_GRPC_METRICS_H_

@@ -7,12 +7,13 @@
 
 #include "absl/strings/string_view.h"
 #include "google/protobuf/message.h"
+#include "common/status/grpc_status.h"
 #include "grpcpp/support/status.h"
 
 namespace qpv::ctl {
 
-// The canonical name of a gRPC code: NOT_FOUND, INVALID_ARGUMENT...
-std::string StatusCodeName(grpc::StatusCode code);
+using ::qpv::StatusCodeName;  // common/status/grpc_status.h
+
 
 // "qpvctl: CODE: message\n", then "  reason: REASON\n" when the status
 // carries an ErrorInfo, then "  field: description\n" for each BadRequest
