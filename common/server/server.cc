@@ -153,6 +153,7 @@ int Serve(ServerEnv& env, const std::vector<grpc::Service*>& services,
   grpc::ResourceQuota quota(env.program);
   quota.SetMaxThreads(env.max_threads);
   builder.SetResourceQuota(quota);
+  if (env.max_receive_bytes > 0) builder.SetMaxReceiveMessageSize(env.max_receive_bytes);
   // The sync server runs each call on a thread of its pool. gRPC's default
   // keeps at most 2 idle (polling) threads: under load, a call that finds no
   // idle thread starts one and a call that ends with 2 idle ends its

@@ -40,6 +40,8 @@ struct ServerEnv {
   std::string metrics_listen;  // empty: no metrics endpoint
   std::vector<std::string> prefectures;  // QPV_PREFECTURES, validated
   int max_threads = kDefaultMaxThreads;
+  // Largest request accepted, in bytes; 0 keeps gRPC's 4 MiB default.
+  int max_receive_bytes = 0;
   absl::Duration drain_timeout = absl::Seconds(10);
   std::unique_ptr<redis::RedisClient> redis;
 };

@@ -9,9 +9,6 @@
 #include "common/config/config.h"
 #include "common/server/server.h"
 #include "common/util/clock.h"
-#include "grpcpp/impl/server_builder_plugin.h"
-#include "grpcpp/server_builder.h"
-#include "grpcpp/support/channel_arguments.h"
 #include "services/national/national_logic.h"
 #include "services/national/national_service.h"
 #include "services/national/redis_national_store.h"
@@ -20,28 +17,9 @@ namespace {
 
 // A préfecture's snapshot carries its reproducible actions' texts: at
 // national scale the Nord's is ~7 MB (qpv-bench-national-scale), over
-// gRPC's default 4 MiB limit on a received message, and the feed would be
-// refused with RESOURCE_EXHAUSTED. The common bootstrap builds the server
-// without a way to raise it, so a builder plugin (gRPC's hook, applied to
-// every ServerBuilder of the process) does. 64 MiB: validation bounds a
-// snapshot to 100,000 actions, not bytes.
+// gRPC's default 4 MiB limit on a received message. 64 MiB: validation
+// bounds a snapshot to 100,000 actions, not bytes.
 constexpr int kMaxReceiveBytes = 64 << 20;
-
-class LargeMessagesPlugin : public grpc::ServerBuilderPlugin {
- public:
-  std::string name() override { return "qpv_national_large_messages"; }
-  // Applied after the builder's own arguments, so it wins.
-  void UpdateChannelArguments(grpc::ChannelArguments* args) override {
-    args->SetInt(GRPC_ARG_MAX_RECEIVE_MESSAGE_LENGTH, kMaxReceiveBytes);
-  }
-  void InitServer(grpc::ServerInitializer*) override {}
-  void Finish(grpc::ServerInitializer*) override {}
-  void ChangeArguments(const std::string&, void*) override {}
-};
-
-std::unique_ptr<grpc::ServerBuilderPlugin> NewLargeMessagesPlugin() {
-  return std::make_unique<LargeMessagesPlugin>();
-}
 
 }  // namespace
 
@@ -56,7 +34,6 @@ int main(int argc, char** argv) {
   // after reloads.
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
   mallopt(M_ARENA_MAX, 2);
-  grpc::ServerBuilder::InternalAddPluginFactory(&NewLargeMessagesPlugin);
   // Each watcher holds a thread of the sync server for as long as it
   // watches: 1024 leaves room for hundreds of them beside unary calls.
   qpv::server::ServerEnv env = qpv::server::Init(
@@ -71,6 +48,7 @@ int main(int argc, char** argv) {
         "at most one WatchNationalDashboard update per watcher in this time (bursts are "
         "folded into the newest state)"}},
       /*default_max_threads=*/1024);
+  env.max_receive_bytes = kMaxReceiveBytes;
   const auto die = [&](absl::string_view message) { qpv::config::Die(env.program, message); };
   qpv::national::NationalLogic::Options options;
   auto threshold = env.config.GetInt("QPV_SMALL_COUNT_THRESHOLD", 0, 1000000);

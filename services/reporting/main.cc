@@ -8,11 +8,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/config/config.h"
+#include "common/server/peer_channel.h"
 #include "common/server/server.h"
 #include "common/util/clock.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
-#include "grpcpp/support/channel_arguments.h"
 #include "services/reporting/feed/feed.h"
 #include "services/reporting/feed/grpc_snapshot_sink.h"
 #include "services/reporting/feed/redis_feed_store.h"
@@ -39,15 +37,7 @@ absl::Duration PositiveDuration(const qpv::server::ServerEnv& env, absl::string_
 constexpr int kMaxReceiveBytes = 64 << 20;
 
 std::shared_ptr<grpc::Channel> Channel(const std::string& address) {
-  grpc::ChannelArguments args;
-  args.SetMaxReceiveMessageSize(kMaxReceiveBytes);
-  // gRPC's default reconnect backoff grows to 2 minutes: a peer back from an
-  // outage would be ignored (stale reports, a stalled feed) long after it
-  // recovered. Retry the connection at least every second instead.
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  return qpv::server::NewPeerChannel(address, kMaxReceiveBytes);
 }
 
 // A non-empty address setting, or exit with one line.

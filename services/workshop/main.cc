@@ -4,11 +4,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/config/config.h"
+#include "common/server/peer_channel.h"
 #include "common/server/server.h"
 #include "common/util/clock.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
-#include "grpcpp/support/channel_arguments.h"
 #include "services/workshop/grpc_person_directory.h"
 #include "services/workshop/redis_workshop_store.h"
 #include "services/workshop/workshop_logic.h"
@@ -32,15 +30,7 @@ int main(int argc, char** argv) {
   }
 
   // Built once, reused by every call (the channel reconnects by itself).
-  // gRPC's default reconnect backoff grows to 2 minutes: retry at least every
-  // second so registrations work again soon after the stakeholder service
-  // comes back.
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-  auto channel = grpc::CreateCustomChannel(stakeholder_addr, grpc::InsecureChannelCredentials(),
-                                           args);
+  auto channel = qpv::server::NewPeerChannel(stakeholder_addr);
   qpv::workshop::GrpcPersonDirectory directory(channel, *timeout);
   qpv::workshop::RedisWorkshopStore store(env.redis.get());
   qpv::workshop::WorkshopLogic::Options options;

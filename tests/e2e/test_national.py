@@ -4,13 +4,14 @@ then the dashboard, the statuses, the good practices and the live watch.
 The préfecture-to-national feed itself is covered by test_feed.
 """
 
+import signal
 import threading
 import time
 import unittest
 
 import grpc
 
-from harness import (C, Code, N, NS, W, StackTestCase, list_all, ts)
+from harness import (C, Code, N, NATIONAL, NS, W, StackTestCase, list_all, reason, ts)
 
 THRESHOLD = 5
 
@@ -320,6 +321,38 @@ class NationalTest(StackTestCase):
         self.assertEqual(got[-1].revision, latest)
         # Coalesced: far fewer messages than the 30 changes.
         self.assertLess(len(got), 10, [d.revision for d in got])
+
+    def test_x_a_snapshot_over_4_mib_is_accepted(self):
+        # A big préfecture's snapshot carries thousands of action texts: over
+        # gRPC's default 4 MiB limit on a received message (README).
+        snap = N.PrefectureSnapshot(prefecture="62", version=1, build_time=ts("2019-05-01T10:00:00Z"))
+        snap.workshops.append(workshop_figures("62", "big", "2019-05-02T08:30:00Z", [EMPLOYMENT], 10,
+                                               [(ASSO, 10)], [([EMPLOYMENT], IDEA, ASSO, 5000)]))
+        for i in range(5000):
+            snap.reproducible_actions.append(action(
+                "62", "big", "a%d" % i, "Action %d" % i, ("Texte long de l'action %d. " % i) * 40))
+        self.assertGreater(snap.ByteSize(), 4 << 20)
+        resp = self.na.SubmitPrefectureSnapshot(NS.SubmitPrefectureSnapshotRequest(snapshot=snap))
+        self.assertTrue(resp.applied)
+        figures = {p.prefecture: p for p in self.dashboard().prefectures}
+        self.assertEqual(figures["62"].contribution_count, 5000)
+
+    def test_z_watchers_are_told_to_reconnect_on_sigterm(self):
+        stub = self.stack.national_stub()
+        stream = stub.WatchNationalDashboard(NS.GetNationalDashboardRequest(), timeout=60)
+        next(stream)
+        t0 = time.monotonic()
+        self.stack.services[NATIONAL].proc.send_signal(signal.SIGTERM)
+        try:
+            with self.assertRaises(grpc.RpcError) as caught:
+                for _ in stream:
+                    pass
+            self.assertEqual(caught.exception.code(), grpc.StatusCode.UNAVAILABLE)
+            self.assertEqual(reason(caught.exception), "SERVER_DRAINING")
+            self.assertLess(time.monotonic() - t0, 5.0)
+            self.assertEqual(self.stack.services[NATIONAL].proc.wait(10), 0)
+        finally:
+            self.stack.start_service(NATIONAL)
 
 
 if __name__ == "__main__":
