@@ -55,11 +55,7 @@ class MemoryFactory : public CacheFactory {
 class RedisFactory : public CacheFactory {
  public:
   ReportCache* Make() override {
-    qpv::testing::SharedRedisServer().Flush();
-    redis::Options options;
-    options.url = qpv::testing::SharedRedisServer().url();
-    options.pool_size = 4;
-    client_ = *redis::RedisClient::Create(options);
+    client_ = qpv::testing::FlushedSharedRedisClient();
     cache_ = std::make_unique<RedisReportCache>(client_.get());
     return cache_.get();
   }

@@ -69,11 +69,7 @@ class Harness {
 class ServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    qpv::testing::SharedRedisServer().Flush();
-    redis::Options options;
-    options.url = qpv::testing::SharedRedisServer().url();
-    options.pool_size = 8;
-    redis_ = *redis::RedisClient::Create(options);
+    redis_ = qpv::testing::FlushedSharedRedisClient();
     store_ = std::make_unique<RedisStakeholderStore>(redis_.get());
     Start({});
   }

@@ -44,11 +44,7 @@ class MemoryFactory : public StoreFactory {
 class RedisFactory : public StoreFactory {
  public:
   StakeholderStore* Make() override {
-    qpv::testing::SharedRedisServer().Flush();
-    redis::Options options;
-    options.url = qpv::testing::SharedRedisServer().url();
-    options.pool_size = 8;
-    client_ = *redis::RedisClient::Create(options);
+    client_ = qpv::testing::FlushedSharedRedisClient();
     store_ = std::make_unique<RedisStakeholderStore>(client_.get());
     return store_.get();
   }

@@ -63,14 +63,8 @@ class StoreTest : public ::testing::TestWithParam<Kind> {
  protected:
   void SetUp() override {
     if (GetParam() == Kind::kRedis) {
-      qpv::testing::SharedRedisServer().Flush();
-      redis::Options options;
-      options.url = qpv::testing::SharedRedisServer().url();
-      options.pool_size = 16;
-      options.command_timeout = absl::Seconds(5);
-      auto client = redis::RedisClient::Create(options);
-      ASSERT_THAT(client, IsOk());
-      client_ = *std::move(client);
+      client_ = qpv::testing::FlushedSharedRedisClient();
+      ASSERT_NE(client_, nullptr);
       store_ = std::make_unique<RedisWorkshopStore>(client_.get());
     } else {
       store_ = std::make_unique<MemoryWorkshopStore>();
@@ -459,13 +453,10 @@ INSTANTIATE_TEST_SUITE_P(Stores, StoreTest, ::testing::Values(Kind::kMemory, Kin
                          });
 
 TEST(RedisStore, UnreadableBytesAreDataLoss) {
-  qpv::testing::SharedRedisServer().Flush();
-  redis::Options options;
-  options.url = qpv::testing::SharedRedisServer().url();
-  auto client = redis::RedisClient::Create(options);
-  ASSERT_THAT(client, IsOk());
-  RedisWorkshopStore store(client->get());
-  ASSERT_THAT((*client)->Command({"HSET", "ws:{59}:w:bad", "pb", "\xff\xff\xff", "state", "1"}),
+  auto client = qpv::testing::FlushedSharedRedisClient();
+  ASSERT_NE(client, nullptr);
+  RedisWorkshopStore store(client.get());
+  ASSERT_THAT(client->Command({"HSET", "ws:{59}:w:bad", "pb", "\xff\xff\xff", "state", "1"}),
               IsOk());
   EXPECT_THAT(store.GetWorkshop("59", "bad"), StatusIs(absl::StatusCode::kDataLoss));
 }

@@ -1,5 +1,7 @@
 #include "tests/support/redis_server.h"
 
+#include "gtest/gtest.h"
+
 #include <hiredis/hiredis.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -108,6 +110,19 @@ RedisServer& SharedRedisServer() {
   }();
   (void)registered;
   return *server;
+}
+
+std::unique_ptr<redis::RedisClient> FlushedSharedRedisClient() {
+  SharedRedisServer().Flush();
+  redis::Options options;
+  options.url = SharedRedisServer().url();
+  options.command_timeout = absl::Seconds(5);  // a loaded CI machine
+  auto client = redis::RedisClient::Create(options);
+  if (!client.ok()) {
+    ADD_FAILURE() << "cannot create a Redis client: " << client.status();
+    return nullptr;
+  }
+  return *std::move(client);
 }
 
 }  // namespace qpv::testing

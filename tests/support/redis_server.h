@@ -6,7 +6,10 @@
 
 #include <sys/types.h>
 
+#include <memory>
 #include <string>
+
+#include "common/redis/redis_client.h"
 
 namespace qpv::testing {
 
@@ -44,6 +47,11 @@ class RedisServer {
 
 // One server shared by every test of a binary (started on first use).
 RedisServer& SharedRedisServer();
+
+// A client of SharedRedisServer(), flushed first so that each test starts
+// from an empty Redis. Fails the current test and returns nullptr when the
+// client cannot be created.
+std::unique_ptr<redis::RedisClient> FlushedSharedRedisClient();
 
 }  // namespace qpv::testing
 

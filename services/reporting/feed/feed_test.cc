@@ -179,14 +179,8 @@ class FeedTest : public ::testing::TestWithParam<StoreKind> {
 
   void SetUp() override {
     if (GetParam() == StoreKind::kRedis) {
-      qpv::testing::SharedRedisServer().Flush();
-      redis::Options options;
-      options.url = qpv::testing::SharedRedisServer().url();
-      options.pool_size = 4;
-      options.command_timeout = absl::Seconds(5);
-      auto client = redis::RedisClient::Create(options);
-      ASSERT_THAT(client, IsOk());
-      client_ = *std::move(client);
+      client_ = qpv::testing::FlushedSharedRedisClient();
+      ASSERT_NE(client_, nullptr);
       store_ = std::make_unique<RedisFeedStore>(client_.get());
     } else {
       store_ = std::make_unique<MemoryFeedStore>();
