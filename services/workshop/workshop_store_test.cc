@@ -377,6 +377,36 @@ TEST_P(StoreTest, ContributionsAndVotes) {
   EXPECT_EQ(listed[0].item.etag(), "c1");
 }
 
+// A refused contribution leaves no trace: its request_id is free again (a
+// retry once the workshop is open creates it), and an id already taken is
+// refused without touching the first contribution.
+TEST_P(StoreTest, RefusedContributionKeepsNoRequestRecord) {
+  ASSERT_THAT(store_->CreateWorkshop("59", "w1", MakeWorkshop("59", "w1", 5, Workshop::STATE_DRAFT), ""),
+              IsOk());
+  EXPECT_THAT(store_->CreateContribution("59", "w1", "c1", MakeContribution("59", "w1", "c1"), "rq"),
+              StatusIs(absl::StatusCode::kFailedPrecondition));
+  QPV_ASSERT_OK_AND_ASSIGN(Workshop w, store_->GetWorkshop("59", "w1"));
+  w.set_state(Workshop::STATE_SCHEDULED);
+  w.set_etag("e1");
+  ASSERT_THAT(store_->ReplaceWorkshop("59", "w1", w, "e0", {Workshop::STATE_DRAFT}, "", kNow),
+              IsOk());
+  QPV_ASSERT_OK_AND_ASSIGN(Contribution c, store_->CreateContribution(
+                                               "59", "w1", "c2", MakeContribution("59", "w1", "c2"), "rq"));
+  EXPECT_EQ(c.name(), "prefectures/59/workshops/w1/contributions/c2");
+
+  Contribution other = MakeContribution("59", "w1", "c2");
+  other.set_title("Autre titre");
+  EXPECT_THAT(store_->CreateContribution("59", "w1", "c2", other, "rq2"),
+              StatusIs(absl::StatusCode::kAlreadyExists));
+  QPV_ASSERT_OK_AND_ASSIGN(c, store_->GetContribution("59", "w1", "c2"));
+  EXPECT_EQ(c.title(), "Parrainage vers l'emploi");
+  // rq2 was given back: with a fresh id it creates.
+  QPV_ASSERT_OK_AND_ASSIGN(c, store_->CreateContribution("59", "w1", "c3", other, "rq2"));
+  EXPECT_EQ(c.name(), "prefectures/59/workshops/w1/contributions/c2");  // the name sent
+  QPV_ASSERT_OK_AND_ASSIGN(auto listed, store_->ListContributions("59", "w1", 0, 10));
+  EXPECT_EQ(listed.size(), 2u);
+}
+
 // Reports are cached by revision: every acknowledged write to the workshop or
 // its children must grow it, and a refused write or a replay must not.
 TEST_P(StoreTest, RevisionGrowsOnEveryAcknowledgedWrite) {
