@@ -12,6 +12,7 @@
 #include "bench/load_engine.h"
 #include "bench/load_generator_options.h"
 #include "bench/load_generator_results.h"
+#include "bench/proc_cpu.h"
 #include "bench/redis_stats.h"
 #include "bench/scenario_registry.h"
 
@@ -100,14 +101,26 @@ int main(int argc, char** argv) {
   report.setup_seconds = absl::ToDoubleSeconds(absl::Now() - setup_start);
 
   absl::StatusOr<qpv::bench::CommandCounts> before, after;
+  std::map<std::string, int> cpu_pids = o.cpu_pids;
+  cpu_pids["client"] = getpid();
+  std::map<std::string, double> cpu_before, cpu_after;
+  const auto read_cpu = [&](std::map<std::string, double>* out) {
+    for (const auto& [name, pid] : cpu_pids) {
+      if (auto s = qpv::bench::ReadProcCpuSeconds(pid); s.ok()) (*out)[name] = *s;
+    }
+  };
   report.result = qpv::bench::RunLoad(
       scenario, channels, aux, o.engine,
       [&] {
         if (stats) before = stats->Read();
+        read_cpu(&cpu_before);
       },
       [&] {
+        read_cpu(&cpu_after);
         if (stats) after = stats->Read();
       });
+  report.cpu_us_per_call =
+      qpv::bench::CpuPerCall(cpu_before, cpu_after, report.result.calls);
   if (stats) {
     if (!before.ok() || !after.ok()) return Fail("INFO commandstats failed");
     report.redis_window = qpv::bench::Delta(*after, *before);

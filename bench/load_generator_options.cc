@@ -81,6 +81,9 @@ std::string UsageText() {
       "                         INFO commandstats before/after the window, per call\n"
       "  --redis-probe N        after the run, N sequential calls under Redis MONITOR to count\n"
       "                         the commands the services send (round trips) per call [0: off]\n"
+      "  --cpu-pid NAME=PID     also report the CPU time process PID used per measured call,\n"
+      "                         as NAME (repeatable; the load generator's own is always\n"
+      "                         reported, as client)\n"
       "  --prefecture CODE      the préfecture the scenarios create their data in [59]\n"
       "  --label TEXT           free text copied into the JSON line\n"
       "  --json-out FILE        also append the JSON line to FILE\n"
@@ -170,6 +173,17 @@ absl::StatusOr<GeneratorOptions> ParseOptions(int argc, char** argv) {
       QPV_ASSIGN_OR_RETURN(o.redis_url, text());
     } else if (arg == "--redis-probe") {
       QPV_ASSIGN_OR_RETURN(o.redis_probe, integer(0, 100000));
+    } else if (arg == "--cpu-pid") {
+      QPV_ASSIGN_OR_RETURN(std::string spec, text());
+      std::pair<std::string, std::string> parts = absl::StrSplit(spec, absl::MaxSplits('=', 1));
+      int pid = 0;
+      if (parts.first.empty() || parts.first == "client" || !absl::SimpleAtoi(parts.second, &pid) ||
+          pid <= 0) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--cpu-pid takes NAME=PID with a positive PID and a NAME other than "
+                         "client, not '", spec, "'"));
+      }
+      o.cpu_pids[parts.first] = pid;
     } else if (arg == "--prefecture") {
       QPV_ASSIGN_OR_RETURN(o.prefecture, text());
     } else if (arg == "--wait-serving") {

@@ -3,6 +3,7 @@
 #define QPV_BENCH_LOAD_GENERATOR_OPTIONS_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,7 @@ struct GeneratorOptions {
   int64_t expected_qps = 4000;            // sizes the pools of the pool-consuming scenarios
   std::string redis_url;                  // INFO commandstats over the window
   int redis_probe = 0;                    // sequential calls under MONITOR after the run (0: none)
+  std::map<std::string, int> cpu_pids;    // --cpu-pid NAME=PID: CPU per call over the window
   std::string prefecture = "59";          // where the scenarios create their data
   std::vector<std::string> wait_serving;  // --wait-serving: only wait for these servers
   absl::Duration wait_timeout = absl::Seconds(30);

@@ -43,6 +43,17 @@ TEST(OptionsTest, ValuesInBothForms) {
   EXPECT_TRUE(o->fail_on_errors);
 }
 
+TEST(OptionsTest, CpuPidsByName) {
+  auto o = Parse({"--scenario", "echo", "--cpu-pid", "server=123", "--cpu-pid=redis=456"});
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(o->cpu_pids, (std::map<std::string, int>{{"redis", 456}, {"server", 123}}));
+  for (const char* bad : {"server", "=12", "server=0", "server=x", "client=12"}) {
+    EXPECT_THAT(std::string(Parse({"--scenario", "echo", "--cpu-pid", bad}).status().message()),
+                HasSubstr("--cpu-pid"))
+        << bad;
+  }
+}
+
 TEST(OptionsTest, ErrorsNameTheOption) {
   EXPECT_THAT(std::string(Parse({"--scenario", "echo", "--concurrency", "0"}).status().message()),
               HasSubstr("--concurrency"));

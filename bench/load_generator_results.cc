@@ -85,6 +85,13 @@ std::string ResultJson(const GeneratorOptions& o, const RunReport& r) {
     }
     absl::StrAppend(&json, ",\"redis\":{", absl::StrJoin(redis, ","), "}");
   }
+  if (!r.cpu_us_per_call.empty()) {
+    std::vector<std::string> cpu;
+    for (const auto& [name, us] : r.cpu_us_per_call) {
+      cpu.push_back(absl::StrFormat("%s:%.1f", JsonString(name), us));
+    }
+    absl::StrAppend(&json, ",\"cpu_us_per_call\":{", absl::StrJoin(cpu, ","), "}");
+  }
   if (!r.extra_json.empty()) absl::StrAppend(&json, ",\"extra\":{", r.extra_json, "}");
   return json + "}";
 }
@@ -130,6 +137,13 @@ std::string ResultText(const GeneratorOptions& o, const RunReport& r) {
     PerCallJson(*r.redis_probe, r.probe_calls, &total);
     absl::StrAppendFormat(&text, "  redis commands sent per call (MONITOR, %d calls): %.2f\n",
                           r.probe_calls, total);
+  }
+  if (!r.cpu_us_per_call.empty()) {
+    std::vector<std::string> items;
+    for (const auto& [name, us] : r.cpu_us_per_call) {
+      items.push_back(absl::StrFormat("%s %.1f", name, us));
+    }
+    absl::StrAppend(&text, "  CPU us per call: ", absl::StrJoin(items, ", "), "\n");
   }
   if (!r.extra_json.empty()) absl::StrAppend(&text, "  extra: {", r.extra_json, "}\n");
   return text;

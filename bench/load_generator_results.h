@@ -3,6 +3,7 @@
 #ifndef QPV_BENCH_LOAD_GENERATOR_RESULTS_H_
 #define QPV_BENCH_LOAD_GENERATOR_RESULTS_H_
 
+#include <map>
 #include <optional>
 #include <string>
 
@@ -22,6 +23,7 @@ struct RunReport {
   std::optional<CommandCounts> redis_probe;   // MONITOR counts over the probe
   int64_t probe_calls = 0;                    // measured calls of the probe
   int64_t probe_prep_calls = 0;
+  std::map<std::string, double> cpu_us_per_call;  // client and --cpu-pid processes
   std::string extra_json;  // the scenario's own members
 };
 

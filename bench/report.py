@@ -170,6 +170,45 @@ def targets(pairs, concurrency):
     return rows
 
 
+def cpu_total(run):
+    cpu = run.get("cpu_us_per_call")
+    return sum(cpu.values()) if cpu else None
+
+
+def cpu_lines(pairs):
+    """Where each call's CPU goes: client, server, its Redis, services it calls."""
+    rows = [(echo, run) for echo, run in pairs if run.get("cpu_us_per_call")]
+    if not rows:
+        return []
+    out = ["", "## Where the CPU goes", "",
+           "CPU time per measured call (µs, user + system, from /proc/<pid>/stat at both ends of the "
+           "window) of the load generator, the server, its Redis and the services it calls. The "
+           "machine is CPU-bound during a run, so throughput is about cores × 10⁶ / total: the "
+           "ratio to the echo is close to *echo total / scenario total*, the last column, which "
+           "says what a target needs (the calls' CPU has to shrink to the echo's total / target).",
+           "",
+           "| scenario | client | server | Redis | other services | total | echo total (just before) "
+           "| echo total / total |",
+           "|---|---|---|---|---|---|---|---|"]
+    first_echo = rows[0][0]
+    if first_echo and first_echo.get("cpu_us_per_call"):
+        c = first_echo["cpu_us_per_call"]
+        out.append(f"| echo (first run) | {c.get('client', 0):.0f} | {c.get('server', 0):.0f} | | | "
+                   f"{cpu_total(first_echo):.0f} | | |")
+    for echo, run in rows:
+        c = run["cpu_us_per_call"]
+        others = sum(v for k, v in c.items() if k not in ("client", "server", "redis"))
+        total = cpu_total(run)
+        echo_total = cpu_total(echo) if echo else None
+        cells = [name_of(run), f"{c.get('client', 0):.0f}", f"{c.get('server', 0):.0f}",
+                 f"{c['redis']:.0f}" if "redis" in c else "",
+                 f"{others:.0f}" if others else "", f"{total:.0f}",
+                 f"{echo_total:.0f}" if echo_total else "",
+                 f"{echo_total / total:.2f}" if echo_total and total else ""]
+        out.append("| " + " | ".join(cells) + " |")
+    return out
+
+
 def write_report(args, runs, pairs, rss, skipped):
     cores, model, ram_gb = machine()
     first = runs[0]
@@ -233,6 +272,7 @@ def write_report(args, runs, pairs, rss, skipped):
         add(f"| {name_of(run)} | {run['qps']:.0f} | {fmt_ratio(ratio(run, echo))} | {ms(lat['p50'])} | "
             f"{ms(lat['p90'])} | {ms(lat['p99'])} | {ms(lat['p999'])} | {errors_text(run)} | "
             f"{fmt_num(redis_sent(run))} | {fmt_num(redis_all(run))} |")
+    out.extend(cpu_lines(pairs))
     add("")
     add("## Scenarios")
     for echo, run in pairs:

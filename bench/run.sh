@@ -379,8 +379,23 @@ if ((soak > 0)); then
   qpv_log "Wrote the soak section of $output"
   exit 0
 fi
-bench echo echo "${ADDR[echo]}"
-bench echo-redis echo "${ADDR[echo-redis]}" --redis-url "$REDIS_URL" --redis-probe "$probe"
+# cpu_args SERVER [REDIS] [OTHER...]: --cpu-pid options for qpv-bench, so each
+# run says how much CPU the server, its Redis and the services it calls spent
+# per call (the client's own is always reported).
+cpu_args() {
+  local server="$1" redis="${2:-}" other
+  CPU_ARGS=(--cpu-pid "server=${PIDS[$server]}")
+  [[ -n "$redis" ]] && CPU_ARGS+=(--cpu-pid "redis=${PIDS[$redis]}")
+  for other in "${@:3}"; do
+    [[ -n "${PIDS[$other]:-}" ]] && CPU_ARGS+=(--cpu-pid "$other=${PIDS[$other]}")
+  done
+  return 0
+}
+cpu_args echo
+bench echo echo "${ADDR[echo]}" "${CPU_ARGS[@]}"
+cpu_args echo-redis redis
+bench echo-redis echo "${ADDR[echo-redis]}" --redis-url "$REDIS_URL" --redis-probe "$probe" \
+  "${CPU_ARGS[@]}"
 for scenario in "${SELECTED[@]}"; do
   service="$(service_of "$scenario")"
   if [[ "$service" == reporting ]] && ! ((have_reporting && have_national)); then
@@ -392,11 +407,17 @@ for scenario in "${SELECTED[@]}"; do
     continue
   fi
   redis_url="$REDIS_URL" extra=()
-  [[ "$service" == national ]] && redis_url="$NATIONAL_REDIS_URL"
-  [[ "$service" == reporting ]] && extra=(--prefecture 62)
-  bench echo echo "${ADDR[echo]}"
+  case "$service" in
+    national) redis_url="$NATIONAL_REDIS_URL"; cpu_args national national-redis ;;
+    reporting) extra=(--prefecture 62); cpu_args reporting redis workshop stakeholder ;;
+    workshop) cpu_args workshop redis stakeholder ;;
+    *) cpu_args "$service" redis ;;
+  esac
+  server_cpu=("${CPU_ARGS[@]}")
+  cpu_args echo
+  bench echo echo "${ADDR[echo]}" "${CPU_ARGS[@]}"
   bench service "$scenario" "${ADDR[$service]}" --redis-url "$redis_url" --redis-probe "$probe" \
-    "${extra[@]}"
+    "${extra[@]}" "${server_cpu[@]}"
 done
 
 ((national_scale)) && national_scale_section
