@@ -561,8 +561,33 @@ def soak_lines(args):
                        f"p99 {ms(r['latency_us']['p99'])} ms, errors {errors_text(r)}"
                        + "".join(f"; first {code}: {msg}"
                                  for code, msg in sorted(r.get("first_errors", {}).items())))
+    events = redis_events(args.redis_log or [])
+    if events:
+        out += ["", "Redis events during the run (its log): " + "; ".join(events) + "."]
     out += ["", SOAK_END]
     return out
+
+
+# What in a Redis log explains a stall of the services: a fork for an AOF
+# rewrite, an fsync the disk was slow to finish (Redis then writes without
+# waiting, or blocks).
+REDIS_EVENTS = (
+    ("Background append only file rewriting started", "AOF rewrites"),
+    ("Asynchronous AOF fsync is taking too long", "slow fsyncs (disk busy)"),
+)
+
+
+def redis_events(specs):
+    found = []
+    for spec in specs:
+        name, _, path = spec.partition("=")
+        if not os.path.exists(path):
+            continue
+        with open(path, errors="replace") as f:
+            text = f.read()
+        counts = [f"{text.count(pattern)} {label}" for pattern, label in REDIS_EVENTS]
+        found.append(f"{name}: {', '.join(counts)}")
+    return found
 
 
 def existing_soak(path):
@@ -617,6 +642,8 @@ def check(runs, pairs):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--redis-log", action="append",
+                        help="NAME=PATH of a Redis log to scan for rewrites and slow fsyncs")
     parser.add_argument("--results")
     parser.add_argument("--rss")
     parser.add_argument("--skipped")

@@ -367,7 +367,8 @@ soak_section() {
   for pid in "${drivers[@]}"; do
     wait "$pid" || qpv_die "a soak driver failed (logs in $LOGS/soak-*.log)"
   done
-  REPORT_EXTRA+=(--soak-results "$results" --soak-rss "$samples" --soak-seconds "$soak")
+  REPORT_EXTRA+=(--soak-results "$results" --soak-rss "$samples" --soak-seconds "$soak"
+    --redis-log "redis=$LOGS/redis.log" --redis-log "national-redis=$LOGS/national-redis.log")
 }
 
 LOADAVG_START="$(cut -d' ' -f1-3 /proc/loadavg)"
