@@ -419,6 +419,58 @@ TEST_F(DashboardTest, ReplicasAgreeAndReloadOnlyWhatChanged) {
   EXPECT_EQ(logic_->View()->revision, 4);
 }
 
+// Counts the snapshots read back from the store.
+class CountingStore : public MemoryNationalStore {
+ public:
+  absl::StatusOr<std::vector<StoredSnapshot>> Load(
+      const std::vector<std::string>& prefectures) override {
+    loads += static_cast<int>(prefectures.size());
+    return MemoryNationalStore::Load(prefectures);
+  }
+  int loads = 0;
+};
+
+TEST(LocalSnapshotTest, OwnSnapshotIsNotReadBackAndMatchesAReload) {
+  log::SetQuiet(true);
+  CountingStore store;
+  // Not a whole microsecond: the store keeps microseconds.
+  FakeClock clock(Utc(2018, 3, 20, 12) + absl::Nanoseconds(1500));
+  NationalLogic writer(&store, &clock, {});
+  ASSERT_THAT(writer.Refresh(), IsOk());
+  std::mt19937 rng(7);
+  nv1::SubmitPrefectureSnapshotRequest req;
+  *req.mutable_snapshot() = RandomSnapshot(rng, "59", 3);
+  *req.mutable_snapshot()->add_reproducible_actions() =
+      MakeAction("59", "w1", "c1", "Café des parents", "Un café des parents à l'école.",
+                 {THEME_HEALTH}, 4, {"QN05981M"});
+  ASSERT_THAT(writer.SubmitPrefectureSnapshot(req), IsOk());
+  EXPECT_EQ(store.loads, 0);  // built from the request
+
+  NationalLogic reader(&store, &clock, {});  // another replica reads it back
+  ASSERT_THAT(reader.Refresh(), IsOk());
+  EXPECT_EQ(store.loads, 1);
+  const int i = DepartementIndex("59");
+  const PrefectureEntry& a = *writer.View()->prefectures[i];
+  const PrefectureEntry& b = *reader.View()->prefectures[i];
+  EXPECT_EQ(a.version, b.version);
+  EXPECT_EQ(a.receive_time, b.receive_time);
+  EXPECT_EQ(a.workshop_count, b.workshop_count);
+  EXPECT_EQ(a.arena, b.arena);
+  ASSERT_EQ(a.actions.size(), 1u);
+  ASSERT_EQ(b.actions.size(), 1u);
+  EXPECT_EQ(a.texts.Get(a.actions[0].text), b.texts.Get(b.actions[0].text));
+  auto da = writer.GetNationalDashboard({});
+  auto db = reader.GetNationalDashboard({});
+  ASSERT_THAT(da, IsOk());
+  ASSERT_THAT(db, IsOk());
+  EXPECT_EQ(da->SerializeAsString(), db->SerializeAsString());
+  const auto sa = writer.ListPrefectureStatus({});
+  const auto sb = reader.ListPrefectureStatus({});
+  ASSERT_THAT(sa, IsOk());
+  ASSERT_THAT(sb, IsOk());
+  EXPECT_EQ(sa->SerializeAsString(), sb->SerializeAsString());
+}
+
 TEST_F(DashboardTest, PrefectureStatusListsEveryDepartement) {
   LoadNordCase();
   nv1::ListPrefectureStatusRequest req;

@@ -2,6 +2,7 @@
 #include "services/national/good_practices.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "common/logging/log.h"
 #include "common/pagination/page_token.h"
 #include "gmock/gmock.h"
@@ -288,28 +289,198 @@ TEST_F(GoodPracticesTest, FiltersAndPages) {
 TEST_F(GoodPracticesTest, RecomputedOnlyWhenTheRevisionChanges) {
   LoadActions();
   EXPECT_EQ(List().groups_size(), 4);
-  const auto view = logic_->View();
-  {
-    absl::MutexLock lock(&view->caches->groups_mu);
-    ASSERT_NE(view->caches->groups, nullptr);
-  }
-  const auto* cached = [&] {
-    absl::MutexLock lock(&view->caches->groups_mu);
-    return view->caches->groups.get();
-  }();
+  const auto first = logic_->CurrentGrouping();
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(first->view, logic_->View());
   List();
-  EXPECT_EQ(logic_->View().get(), view.get());
-  {
-    absl::MutexLock lock(&view->caches->groups_mu);
-    EXPECT_EQ(view->caches->groups.get(), cached);
-  }
-  // The Rhône withdraws its parents' café: the group falls apart.
+  EXPECT_EQ(logic_->CurrentGrouping(), first);
+  // The Rhône withdraws its parents' café: the group falls apart once the
+  // regroup that the next call starts in the background is done.
   Submit("69", 2,
          {MakeAction("69", "w5", "c1", "Parrainage des jeunes diplômés", kParrainage,
                      {THEME_EMPLOYMENT_ECONOMIC_DEVELOPMENT}, 1)});
+  List();
+  ASSERT_TRUE(logic_->AwaitGroupingOf(logic_->View().get(), absl::Seconds(60)));
   const auto r = List();
   ASSERT_EQ(r.groups_size(), 4);
   EXPECT_EQ(r.groups(1).prefecture_count(), 1);
+}
+
+// A grouping that counts its runs and can hold one of them until released.
+class GroupingGate {
+ public:
+  explicit GroupingGate(int hold_run) : hold_run_(hold_run) {}
+
+  std::function<PracticeIndex(const ViewState&)> Fn() {
+    return [this](const ViewState& view) {
+      int run = 0;
+      {
+        absl::MutexLock lock(&mu_);
+        run = ++runs_;
+        max_running_ = std::max(max_running_, ++running_);
+      }
+      if (run == hold_run_) {
+        held_.Notify();
+        release_.WaitForNotification();
+      }
+      PracticeIndex index = IndexPractices(view);
+      absl::MutexLock lock(&mu_);
+      --running_;
+      return index;
+    };
+  }
+  void AwaitHeld() { held_.WaitForNotification(); }
+  void Release() {
+    if (!release_.HasBeenNotified()) release_.Notify();
+  }
+  int runs() {
+    absl::MutexLock lock(&mu_);
+    return runs_;
+  }
+  int max_running() {
+    absl::MutexLock lock(&mu_);
+    return max_running_;
+  }
+
+ private:
+  const int hold_run_;
+  absl::Mutex mu_;
+  int runs_ = 0, running_ = 0, max_running_ = 0;
+  absl::Notification held_, release_;
+};
+
+class BackgroundGroupingTest : public GoodPracticesTest {
+ protected:
+  // A held grouping is let go (a failed expectation must not hang the
+  // test), and the logic stopped before the gate goes.
+  void TearDown() override {
+    if (gate_) gate_->Release();
+    logic_.reset();
+  }
+  // The logic again, on the same store, grouping through a gate that holds
+  // its run `hold_run` (0: none).
+  GroupingGate& UseGate(int hold_run) {
+    gate_ = std::make_unique<GroupingGate>(hold_run);
+    NationalLogic::Options options;
+    options.group_practices = gate_->Fn();
+    logic_ = std::make_unique<NationalLogic>(&store_, &clock_, options);
+    EXPECT_THAT(logic_->Refresh(), IsOk());
+    return *gate_;
+  }
+  void WithdrawCafe(int64_t version) {
+    Submit("69", version,
+           {MakeAction("69", "w5", "c1", "Parrainage des jeunes diplômés", kParrainage,
+                       {THEME_EMPLOYMENT_ECONOMIC_DEVELOPMENT}, 1)});
+  }
+  // Every group, every page of `page_size`, as messages.
+  std::vector<std::string> AllGroups(int page_size) {
+    nv1::ListGoodPracticesRequest req;
+    req.set_page_size(page_size);
+    std::vector<std::string> out;
+    for (int page = 0; page < 100; ++page) {
+      const auto r = List(req);
+      for (const auto& g : r.groups()) out.push_back(g.SerializeAsString());
+      if (r.next_page_token().empty()) break;
+      req.set_page_token(r.next_page_token());
+    }
+    return out;
+  }
+
+  std::unique_ptr<GroupingGate> gate_;
+};
+
+TEST_F(BackgroundGroupingTest, PreviousGroupingServedWhileRegrouping) {
+  GroupingGate& gate = UseGate(/*hold_run=*/2);
+  LoadActions();
+  EXPECT_EQ(List().groups(1).prefecture_count(), 2);  // the first grouping: waited for
+  const auto old_view = logic_->View();
+  WithdrawCafe(2);
+  // Answered at once from the previous grouping (the café still in two
+  // préfectures), while the regroup it started is held.
+  EXPECT_EQ(List().groups(1).prefecture_count(), 2);
+  gate.AwaitHeld();
+  const auto stale = List();
+  ASSERT_EQ(stale.groups_size(), 4);
+  EXPECT_EQ(stale.groups(1).prefecture_count(), 2);
+  EXPECT_EQ(logic_->CurrentGrouping()->view, old_view);  // and its view kept alive
+  EXPECT_NE(logic_->View(), old_view);
+  gate.Release();
+  ASSERT_TRUE(logic_->AwaitGroupingOf(logic_->View().get(), absl::Seconds(60)));
+  EXPECT_EQ(List().groups(1).prefecture_count(), 1);
+  EXPECT_EQ(gate.runs(), 2);
+}
+
+TEST_F(BackgroundGroupingTest, OneRegroupAtATimeLaterRevisionsFolded) {
+  GroupingGate& gate = UseGate(/*hold_run=*/2);
+  LoadActions();
+  List();
+  WithdrawCafe(2);
+  List();
+  gate.AwaitHeld();
+  // Three revisions, each listed, while the regroup of the first is held:
+  // one more regroup, of the newest view, once it ends.
+  WithdrawCafe(3);
+  List();
+  Submit("13", 2, {});
+  List();
+  WithdrawCafe(4);
+  List();
+  gate.Release();
+  ASSERT_TRUE(logic_->AwaitGroupingOf(logic_->View().get(), absl::Seconds(60)));
+  EXPECT_EQ(gate.runs(), 3);
+  EXPECT_EQ(gate.max_running(), 1);
+  // Marseille withdrew its sponsorship: the Nord and the Rhône share it.
+  EXPECT_EQ(List().groups(0).prefecture_count(), 2);
+}
+
+TEST_F(BackgroundGroupingTest, SameGroupsAsASynchronousGrouping) {
+  UseGate(/*hold_run=*/0);
+  LoadActions();
+  List();
+  WithdrawCafe(2);
+  List();
+  ASSERT_TRUE(logic_->AwaitGroupingOf(logic_->View().get(), absl::Seconds(60)));
+  std::vector<std::string> expected;
+  const PracticeIndex sync = IndexPractices(*logic_->View());
+  for (const auto& g : sync.groups) expected.push_back(sync.Materialize(g).SerializeAsString());
+  EXPECT_EQ(AllGroups(2), expected);
+  EXPECT_EQ(AllGroups(1000), expected);
+}
+
+TEST_F(BackgroundGroupingTest, PageTokenCarriesOnAcrossARegroup) {
+  UseGate(/*hold_run=*/0);
+  LoadActions();
+  nv1::ListGoodPracticesRequest req;
+  req.set_page_size(1);
+  const auto first = List(req);
+  ASSERT_EQ(first.groups(0).title(), "PARRAINAGE DE JEUNES DIPLOMES");
+  // The café group falls apart between two pages: the next page starts
+  // after the sponsorship in the new order (the café's two singletons,
+  // then the others by title), nothing twice, nothing skipped.
+  WithdrawCafe(2);
+  Submit("69", 3,
+         {MakeAction("69", "w5", "c1", "Parrainage des jeunes diplômés", kParrainage,
+                     {THEME_EMPLOYMENT_ECONOMIC_DEVELOPMENT}, 1),
+          MakeAction("69", "w5", "c3", "Atelier vélo", "Un atelier de réparation de vélos.",
+                     {THEME_CULTURE_SPORT}, 1)});
+  List();
+  ASSERT_TRUE(logic_->AwaitGroupingOf(logic_->View().get(), absl::Seconds(60)));
+  req.set_page_token(first.next_page_token());
+  std::vector<std::string> titles;
+  for (int page = 0; page < 10; ++page) {
+    const auto r = List(req);
+    for (const auto& g : r.groups()) titles.push_back(g.title());
+    if (r.next_page_token().empty()) break;
+    req.set_page_token(r.next_page_token());
+  }
+  EXPECT_THAT(titles, ElementsAre("Atelier vélo", "Café des parents", "Fête de quartier",
+                                  "Tournoi de football mixte"));
+}
+
+TEST_F(GoodPracticesTest, UnavailableOnceStopped) {
+  LoadActions();
+  logic_->Stop();
+  EXPECT_THAT(logic_->ListGoodPractices({}), StatusIs(absl::StatusCode::kUnavailable));
 }
 
 std::shared_ptr<const PrefectureEntry> Entry(const std::string& p,

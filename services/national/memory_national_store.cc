@@ -14,7 +14,7 @@ void AddTo(CellMap& rollup, const std::string& field, int64_t delta) {
 
 absl::StatusOr<ApplyResult> MemoryNationalStore::ApplySnapshot(
     absl::string_view prefecture, absl::string_view region, int64_t version,
-    absl::Time receive_time, const std::string& snapshot, const CellList& cells) {
+    absl::Time receive_time, std::string snapshot, const CellList& cells) {
   absl::MutexLock lock(&mu_);
   auto it = entries_.find(prefecture);
   if (it != entries_.end() && version <= it->second.stored.version) {
@@ -34,7 +34,7 @@ absl::StatusOr<ApplyResult> MemoryNationalStore::ApplySnapshot(
     e.cells[field] = value;
     AddTo(rollup_, new_region + field, value);
   }
-  e.stored = {std::string(prefecture), version, receive_time, snapshot};
+  e.stored = {std::string(prefecture), version, receive_time, std::move(snapshot)};
   ++revision_;
   return ApplyResult{true, version, revision_};
 }

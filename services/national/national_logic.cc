@@ -22,7 +22,6 @@ namespace {
 
 using ::qpv::common::v1::Theme_IsValid;
 
-constexpr size_t kLoadBatch = 4;
 
 void CheckRegion(FieldViolations& v, absl::string_view field, const std::string& region,
                  int* index) {
@@ -84,7 +83,29 @@ absl::StatusOr<GroupCursor> DecodeGroupCursor(const std::string& cursor) {
   return c;
 }
 
+// Snapshot bytes being stored at once. Each submit stored holds its bytes
+// serialized and the command built from them (~2x its size); the Redis
+// script runs one at a time anyway, so big snapshots queue here instead of
+// adding up (at national scale 4 snapshots of 2 to 8 MB were in flight).
+// A snapshot larger than the budget goes alone.
+constexpr int64_t kApplyBudget = 8 << 20;
+
 }  // namespace
+
+NationalLogic::ApplyTicket::ApplyTicket(NationalLogic* logic, int64_t bytes)
+    : logic_(logic), bytes_(bytes) {
+  absl::MutexLock lock(&logic_->apply_mu_);
+  const auto room = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(logic_->apply_mu_) {
+    return logic_->applying_bytes_ == 0 || logic_->applying_bytes_ + bytes_ <= kApplyBudget;
+  };
+  logic_->apply_mu_.Await(absl::Condition(&room));
+  logic_->applying_bytes_ += bytes_;
+}
+
+NationalLogic::ApplyTicket::~ApplyTicket() {
+  absl::MutexLock lock(&logic_->apply_mu_);
+  logic_->applying_bytes_ -= bytes_;
+}
 
 NationalLogic::NationalLogic(NationalStore* store, Clock* clock, Options options)
     : store_(store), clock_(clock), options_(options) {}
@@ -101,6 +122,12 @@ void NationalLogic::Stop() {
     stopping_ = true;
   }
   if (poller_.joinable()) poller_.join();
+  {
+    absl::MutexLock lock(&groups_mu_);
+    groups_stopping_ = true;
+  }
+  // A grouping under way is finished first (seconds at national scale).
+  if (grouper_.joinable()) grouper_.join();
 }
 
 void NationalLogic::PollLoop() {
@@ -165,6 +192,25 @@ void NationalLogic::Publish(std::shared_ptr<const ViewState> view) {
 
 absl::Status NationalLogic::Refresh() {
   absl::MutexLock refresh(&refresh_mu_);
+  return RefreshLocked();
+}
+
+std::shared_ptr<const PrefectureEntry> NationalLogic::LocalEntry(const std::string& code,
+                                                                int64_t version) {
+  std::optional<LocalSnapshot> found;
+  {
+    absl::MutexLock lock(&pending_mu_);
+    for (const LocalSnapshot& local : pending_) {
+      if (local.snapshot->prefecture() == code && local.version == version) found = local;
+    }
+  }
+  if (!found) return nullptr;
+  // Its submitter keeps it until it holds refresh_mu_, which we hold.
+  auto entry = BuildEntry(*found->snapshot, found->version, found->receive_time);
+  return entry.ok() ? *std::move(entry) : nullptr;
+}
+
+absl::Status NationalLogic::RefreshLocked() {
   std::shared_ptr<const ViewState> base = View();
   if (base) {
     QPV_ASSIGN_OR_RETURN(int64_t revision, store_->Revision());
@@ -187,13 +233,16 @@ absl::Status NationalLogic::Refresh() {
   for (const auto& e : base->prefectures) {
     if (e && index.versions.count(e->code) == 0) removed.push_back(e->index);
   }
-  // In batches, so a cold start never holds every snapshot's bytes at once.
+  // One at a time, so a cold start never holds every snapshot's bytes at
+  // once; a snapshot this instance just stored is taken as parsed.
   std::vector<std::shared_ptr<const PrefectureEntry>> changed;
   changed.reserve(to_load.size());
-  for (size_t from = 0; from < to_load.size(); from += kLoadBatch) {
-    const std::vector<std::string> batch(
-        to_load.begin() + from, to_load.begin() + std::min(to_load.size(), from + kLoadBatch));
-    QPV_ASSIGN_OR_RETURN(std::vector<StoredSnapshot> stored, store_->Load(batch));
+  for (const std::string& code : to_load) {
+    if (auto local = LocalEntry(code, index.versions[code])) {
+      changed.push_back(std::move(local));
+      continue;
+    }
+    QPV_ASSIGN_OR_RETURN(std::vector<StoredSnapshot> stored, store_->Load({code}));
     for (const StoredSnapshot& s : stored) {
       auto entry = BuildEntry(s);
       if (!entry.ok()) {
@@ -215,16 +264,36 @@ absl::StatusOr<nv1::SubmitPrefectureSnapshotResponse> NationalLogic::SubmitPrefe
   const nv1::PrefectureSnapshot& s = req.snapshot();
   QPV_RETURN_IF_ERROR(ValidateSnapshot(s, "snapshot"));
   const CellList cells = CellFields(AggregateByMonth(ComputeWorkshopCells(s)));
+  // The store's copies of big snapshots (serialized bytes, the command
+  // sent) are made one budget at a time (kApplyBudget).
+  ApplyTicket ticket(this, static_cast<int64_t>(s.ByteSizeLong()));
+  // To the microsecond, as the store keeps it: the entry built from `s`
+  // is the one a reload would build.
+  const absl::Time now = absl::FromUnixMicros(absl::ToUnixMicros(clock_->Now()));
   QPV_ASSIGN_OR_RETURN(
       ApplyResult result,
-      store_->ApplySnapshot(s.prefecture(), territory::RegionOf(s.prefecture()), s.version(),
-                            clock_->Now(), s.SerializeAsString(), cells));
+      store_->ApplySnapshot(s.prefecture(), territory::RegionOf(s.prefecture()), s.version(), now,
+                            s.SerializeAsString(), cells));
   if (result.applied) {
     log::Info(
         "snapshot_applied",
         {{"prefecture", s.prefecture()}, {"version", s.version()}, {"revision", result.revision}});
     // Read-your-writes on this instance; the poller catches up otherwise.
-    const absl::Status refreshed = Refresh();
+    // Registered only once applied: the store then holds these very bytes
+    // at this version (another replica's snapshot of the same version was
+    // refused).
+    {
+      absl::MutexLock lock(&pending_mu_);
+      pending_.push_back({&s, s.version(), now});
+    }
+    absl::Status refreshed;
+    {
+      absl::MutexLock refresh(&refresh_mu_);
+      refreshed = RefreshLocked();
+      absl::MutexLock lock(&pending_mu_);
+      pending_.erase(std::find_if(pending_.begin(), pending_.end(),
+                                  [&](const LocalSnapshot& l) { return l.snapshot == &s; }));
+    }
     if (!refreshed.ok()) {
       log::Warn("view_refresh_failed", {{"error", std::string(refreshed.message())}});
     }
@@ -309,16 +378,82 @@ absl::StatusOr<nv1::ListPrefectureStatusResponse> NationalLogic::ListPrefectureS
   return out;
 }
 
-std::shared_ptr<const PracticeIndex> NationalLogic::GroupsOf(const ViewState& view) {
-  // One caller computes, the others of the same view wait for its result.
-  absl::MutexLock lock(&view.caches->groups_mu);
-  if (!view.caches->groups) {
-    view.caches->groups = std::make_shared<const PracticeIndex>(IndexPractices(view));
-    // The grouping's shingles and signatures (~90 MiB at national scale)
+std::shared_ptr<const NationalLogic::Grouping> NationalLogic::CurrentGrouping() const {
+  absl::MutexLock lock(&groups_mu_);
+  return grouping_;
+}
+
+bool NationalLogic::AwaitGroupingOf(const ViewState* view, absl::Duration timeout) const {
+  absl::MutexLock lock(&groups_mu_);
+  const auto done = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(groups_mu_) {
+    return grouping_ != nullptr && grouping_->view.get() == view;
+  };
+  return groups_mu_.AwaitWithTimeout(absl::Condition(&done), timeout);
+}
+
+absl::StatusOr<std::shared_ptr<const NationalLogic::Grouping>> NationalLogic::GroupingFor() {
+  absl::MutexLock lock(&groups_mu_);
+  if (groups_stopping_) {
+    return WithReason(absl::UnavailableError("the server is shutting down; retry"),
+                      "SERVER_DRAINING");
+  }
+  if (!grouper_.joinable()) grouper_ = std::thread([this] { GroupLoop(); });
+  // The newest view is grouped unless it is the one served, being grouped
+  // or next (this replaces an older view waiting its turn).
+  std::shared_ptr<const ViewState> newest = View();
+  if ((grouping_ == nullptr || grouping_->view != newest) && regrouping_ != newest &&
+      regroup_for_ != newest) {
+    regroup_for_ = std::move(newest);
+  }
+  // Only the first grouping is waited for; later ones replace it when done.
+  const auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(groups_mu_) {
+    return grouping_ != nullptr || groups_stopping_;
+  };
+  groups_mu_.Await(absl::Condition(&ready));
+  if (grouping_ == nullptr) {
+    return WithReason(absl::UnavailableError("the server is shutting down; retry"),
+                      "SERVER_DRAINING");
+  }
+  return grouping_;
+}
+
+void NationalLogic::GroupLoop() {
+  while (true) {
+    std::shared_ptr<const ViewState> view;
+    {
+      absl::MutexLock lock(&groups_mu_);
+      const auto work = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(groups_mu_) {
+        return regroup_for_ != nullptr || groups_stopping_;
+      };
+      groups_mu_.Await(absl::Condition(&work));
+      if (groups_stopping_) return;
+      view = std::move(regroup_for_);
+      regroup_for_ = nullptr;
+      regrouping_ = view;
+    }
+    const absl::Time started = absl::Now();
+    auto next = std::make_shared<Grouping>();
+    next->view = view;
+    next->index = options_.group_practices ? options_.group_practices(*view) : IndexPractices(*view);
+    log::Info("good_practices_grouped",
+              {{"revision", view->revision},
+               {"groups", static_cast<int64_t>(next->index.groups.size())},
+               {"ms", absl::ToInt64Milliseconds(absl::Now() - started)}});
+    // The grouping's shingle sets and band keys (~70 MiB at national scale)
     // are freed: give them back.
     malloc_trim(0);
+    std::shared_ptr<const Grouping> previous;
+    {
+      absl::MutexLock lock(&groups_mu_);
+      previous = std::move(grouping_);
+      grouping_ = std::move(next);
+      regrouping_ = nullptr;
+    }
+    // The previous grouping goes with its last reader, and with it maybe the
+    // entries only its view still held: the poller trims.
+    previous.reset();
+    trim_pending_ = true;
   }
-  return view.caches->groups;
 }
 
 absl::StatusOr<nv1::ListGoodPracticesResponse> NationalLogic::ListGoodPractices(
@@ -337,12 +472,14 @@ absl::StatusOr<nv1::ListGoodPracticesResponse> NationalLogic::ListGoodPractices(
     QPV_ASSIGN_OR_RETURN(GroupCursor c, DecodeGroupCursor(cursor));
     after = std::move(c);
   }
-  QPV_ASSIGN_OR_RETURN(auto view, LoadedView());
-  const std::shared_ptr<const PracticeIndex> index = GroupsOf(*view);
+  QPV_RETURN_IF_ERROR(LoadedView().status());
+  QPV_ASSIGN_OR_RETURN(const std::shared_ptr<const Grouping> grouping, GroupingFor());
+  const PracticeIndex* index = &grouping->index;
   auto it = index->groups.begin();
   if (after) {
     // Groups are sorted by key: resume after the last one returned, even if
-    // the grouping changed in between.
+    // the grouping changed in between (a regroup: the token's group may be
+    // gone or have moved; the page starts after where it would be).
     const GroupKey key = after->key();
     it = std::upper_bound(
         index->groups.begin(), index->groups.end(), key,

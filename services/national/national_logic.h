@@ -11,9 +11,31 @@
 // every poll_interval it reads the national revision (one GET) and, when it
 // moved, reloads only the préfectures whose version changed. An instance
 // also refreshes right after its own accepted submit, so a caller reads its
-// own write; other replicas follow within poll_interval. The unfiltered
-// dashboard and the good-practice groups are computed once per view
-// revision, on first use.
+// own write; other replicas follow within poll_interval. The instance that
+// accepted a snapshot builds its view entry from the request it already
+// parsed instead of reading the bytes back from Redis (at national scale a
+// snapshot is up to ~8 MB and its parse ~25 MB: reading it back doubled the
+// ingest's peak); snapshots of other replicas are read one at a time; and
+// concurrent submits store at most 8 MB of snapshots at once (the bytes
+// serialized for the store and the command built from them; a bigger one
+// goes alone). The
+// unfiltered dashboard is computed once per view revision, on first use.
+//
+// Good practices are grouped on a background thread (good_practices.h:
+// ~10 s of CPU and ~70 MiB transient at national scale). The first
+// ListGoodPractices ever waits for the first grouping. From then on a call
+// that finds the view newer than the grouping it is served starts a
+// regroup of the newest view in the background and is answered at once
+// from the previous grouping, which keeps its own view (and so the entries
+// its groups point into) alive until the new one replaces it. At most one
+// regroup runs at a time (so two groupings' transient memory never adds
+// up); calls meanwhile queue at most one more, of the newest view. So a
+// page lags the newest snapshots by up to one grouping (seconds at
+// national scale, and until someone asks: nothing is regrouped for nobody,
+// which under a snapshot every few seconds would keep a core and ~70 MiB
+// busy for good). Page tokens are group keys and carry on across a regroup
+// (the next page starts after the last group returned, in the new
+// grouping's order).
 //
 // WatchNationalDashboard sends the dashboard for its filters, then waits on
 // a condition variable for the next view; when it comes and the dashboard
@@ -36,6 +58,7 @@
 #include <functional>
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -65,6 +88,15 @@ class NationalLogic {
     // (gRPC's flow-control window would otherwise buffer dozens of them for
     // a client that reads slowly). An isolated change is sent at once.
     absl::Duration watch_min_interval = absl::Milliseconds(200);
+    // The grouping (tests inject one to hold it or count its runs);
+    // IndexPractices when empty.
+    std::function<PracticeIndex(const ViewState&)> group_practices;
+  };
+
+  // A grouping and the view whose entries its groups point into.
+  struct Grouping {
+    std::shared_ptr<const ViewState> view;
+    PracticeIndex index;
   };
 
   // Neither pointer is owned; both must outlive the logic.
@@ -85,6 +117,11 @@ class NationalLogic {
   std::shared_ptr<const ViewState> View() const;
   // Watch calls running now.
   int watchers() const { return watchers_.load(); }
+  // The grouping ListGoodPractices serves now (null before the first).
+  std::shared_ptr<const Grouping> CurrentGrouping() const;
+  // For tests and tools: waits until the grouping served is that of `view`
+  // (true) or `timeout` passed (false).
+  bool AwaitGroupingOf(const ViewState* view, absl::Duration timeout) const;
 
   absl::StatusOr<nv1::SubmitPrefectureSnapshotResponse> SubmitPrefectureSnapshot(
       const nv1::SubmitPrefectureSnapshotRequest& req);
@@ -103,17 +140,53 @@ class NationalLogic {
  private:
   absl::StatusOr<std::shared_ptr<const ViewState>> LoadedView() const;
   nv1::NationalDashboard DashboardFor(const ViewState& view, const DashboardQuery& query);
-  std::shared_ptr<const PracticeIndex> GroupsOf(const ViewState& view);
+  // The grouping to serve: the current one, or the first one once computed
+  // (UNAVAILABLE when the logic stops first).
+  absl::StatusOr<std::shared_ptr<const Grouping>> GroupingFor();
+  void GroupLoop();
+  // Reads changed préfectures one at a time (each up to ~8 MB of reply and
+  // ~25 MB of parse at national scale; a local Redis answers in well under
+  // a millisecond, so a cold load of 101 is no slower).
+  absl::Status RefreshLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(refresh_mu_);
+  // The entry of a pending local snapshot of (code, version), or null.
+  std::shared_ptr<const PrefectureEntry> LocalEntry(const std::string& code, int64_t version)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(refresh_mu_);
   void Publish(std::shared_ptr<const ViewState> view);
   void MarkSynced();
   void PollLoop();
+
+  // A snapshot this instance just stored, parsed, which a refresh uses
+  // instead of reading it back (valid while it is in pending_: its
+  // submitter removes it under refresh_mu_, after its own refresh).
+  struct LocalSnapshot {
+    const nv1::PrefectureSnapshot* snapshot = nullptr;
+    int64_t version = 0;
+    absl::Time receive_time;
+  };
 
   NationalStore* store_;
   Clock* clock_;
   const Options options_;
 
+  // Holds `bytes` of the apply budget (national_logic.cc) for its life.
+  class ApplyTicket {
+   public:
+    ApplyTicket(NationalLogic* logic, int64_t bytes);
+    ~ApplyTicket();
+    ApplyTicket(const ApplyTicket&) = delete;
+    ApplyTicket& operator=(const ApplyTicket&) = delete;
+
+   private:
+    NationalLogic* logic_;
+    int64_t bytes_;
+  };
+  absl::Mutex apply_mu_;
+  int64_t applying_bytes_ ABSL_GUARDED_BY(apply_mu_) = 0;
+
   // Serialises refreshes (poller and submits).
   absl::Mutex refresh_mu_;
+  absl::Mutex pending_mu_;
+  std::vector<LocalSnapshot> pending_ ABSL_GUARDED_BY(pending_mu_);
 
   mutable absl::Mutex state_mu_;
   absl::CondVar state_changed_;
@@ -125,6 +198,16 @@ class NationalLogic {
   bool stopping_ ABSL_GUARDED_BY(stop_mu_) = false;
   std::thread poller_;
   std::atomic<int> watchers_{0};
+
+  // The background grouping (GroupLoop, started by the first
+  // ListGoodPractices).
+  mutable absl::Mutex groups_mu_;
+  bool groups_stopping_ ABSL_GUARDED_BY(groups_mu_) = false;
+  // The view to group next, and the one being grouped.
+  std::shared_ptr<const ViewState> regroup_for_ ABSL_GUARDED_BY(groups_mu_);
+  std::shared_ptr<const ViewState> regrouping_ ABSL_GUARDED_BY(groups_mu_);
+  std::shared_ptr<const Grouping> grouping_ ABSL_GUARDED_BY(groups_mu_);
+  std::thread grouper_;
   // A reload or a page of good practices freed memory; the poller returns
   // it to the system (malloc_trim) one poll later.
   std::atomic<bool> trim_pending_{false};

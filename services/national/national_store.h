@@ -55,11 +55,11 @@ class NationalStore {
   virtual ~NationalStore() = default;
 
   // `cells` are the snapshot's figure cells (CellFields), `region` the
-  // préfecture's region code, `snapshot` its serialized bytes.
+  // préfecture's region code, `snapshot` its serialized bytes (taken: at
+  // national scale a copy is MiBs).
   virtual absl::StatusOr<ApplyResult> ApplySnapshot(absl::string_view prefecture,
                                                     absl::string_view region, int64_t version,
-                                                    absl::Time receive_time,
-                                                    const std::string& snapshot,
+                                                    absl::Time receive_time, std::string snapshot,
                                                     const CellList& cells) = 0;
 
   // The national revision (0 before the first snapshot). One cheap read.

@@ -107,29 +107,21 @@ int RegionIndex(absl::string_view code) {
   return -1;
 }
 
-absl::StatusOr<std::shared_ptr<const PrefectureEntry>> BuildEntry(const StoredSnapshot& stored) {
-  // The parse (tens of thousands of small strings at national scale) goes
-  // to a protobuf arena of large blocks, mmapped and given back whole when
-  // it ends, instead of the heap between the entry's long-lived allocations
-  // (where it left free memory that could not be returned).
-  google::protobuf::ArenaOptions arena_options;
-  arena_options.start_block_size = 1 << 20;
-  arena_options.max_block_size = 8 << 20;
-  google::protobuf::Arena parse_arena(arena_options);
-  nv1::PrefectureSnapshot& snapshot =
-      *google::protobuf::Arena::CreateMessage<nv1::PrefectureSnapshot>(&parse_arena);
-  if (!snapshot.ParseFromString(stored.snapshot)) {
-    return absl::DataLossError("a stored snapshot is unreadable");
-  }
-  const int index = DepartementIndex(stored.prefecture);
-  const territory::Departement* d = territory::FindDepartement(stored.prefecture);
+namespace {
+
+// The entry of a parsed snapshot stored under `code`.
+absl::StatusOr<std::shared_ptr<const PrefectureEntry>> EntryOf(
+    const nv1::PrefectureSnapshot& snapshot, const std::string& code, int64_t version,
+    absl::Time receive_time) {
+  const int index = DepartementIndex(code);
+  const territory::Departement* d = territory::FindDepartement(code);
   if (index < 0 || d == nullptr) return absl::DataLossError("a stored préfecture is unknown");
   auto entry = std::make_shared<PrefectureEntry>();
   entry->index = index;
   entry->region = RegionIndex(d->region_code);
-  entry->code = stored.prefecture;
-  entry->version = stored.version;
-  entry->receive_time = stored.receive_time;
+  entry->code = code;
+  entry->version = version;
+  entry->receive_time = receive_time;
   entry->workshops = ComputeWorkshopCells(snapshot);
   std::vector<MonthRow> rows = AggregateByMonth(entry->workshops);
   std::sort(rows.begin(), rows.end(), [](const MonthRow& a, const MonthRow& b) {
@@ -172,6 +164,30 @@ absl::StatusOr<std::shared_ptr<const PrefectureEntry>> BuildEntry(const StoredSn
   texts.Finish();
   entry->arena.shrink_to_fit();
   return std::shared_ptr<const PrefectureEntry>(std::move(entry));
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const PrefectureEntry>> BuildEntry(const StoredSnapshot& stored) {
+  // The parse (tens of thousands of small strings at national scale) goes
+  // to a protobuf arena of large blocks, mmapped and given back whole when
+  // it ends, instead of the heap between the entry's long-lived allocations
+  // (where it left free memory that could not be returned).
+  google::protobuf::ArenaOptions arena_options;
+  arena_options.start_block_size = 1 << 20;
+  arena_options.max_block_size = 8 << 20;
+  google::protobuf::Arena parse_arena(arena_options);
+  nv1::PrefectureSnapshot& snapshot =
+      *google::protobuf::Arena::CreateMessage<nv1::PrefectureSnapshot>(&parse_arena);
+  if (!snapshot.ParseFromString(stored.snapshot)) {
+    return absl::DataLossError("a stored snapshot is unreadable");
+  }
+  return EntryOf(snapshot, stored.prefecture, stored.version, stored.receive_time);
+}
+
+absl::StatusOr<std::shared_ptr<const PrefectureEntry>> BuildEntry(
+    const nv1::PrefectureSnapshot& snapshot, int64_t version, absl::Time receive_time) {
+  return EntryOf(snapshot, snapshot.prefecture(), version, receive_time);
 }
 
 std::shared_ptr<const ViewState> NextView(

@@ -13,7 +13,7 @@
 // rebuilt), titles and QPV codes 19 MiB, texts zlib-compressed by blocks 14
 // MiB (60 MiB raw). The service: ~85 MiB resident after the ingest, ~95 MiB
 // with the good-practice grouping cached (it keeps ~6 MiB; its transient
-// shingles and signatures, ~90 MiB, are freed and trimmed). Before this
+// shingle sets and band keys, ~68 MiB, are freed and trimmed). Before this
 // layout (texts, 32 LSH keys and a shingle-set hash per action, 38 metrics
 // per préfecture month) the same data took 146 MiB of heap and the process
 // 640 MiB after the ingest (glibc kept the snapshots' freed memory:
@@ -110,15 +110,12 @@ struct RegionRollup {
   std::array<std::map<int, Row>, kThemeKeys> by_key;  // theme key -> month -> row
 };
 
-struct PracticeIndex;  // good_practices.h
-
-// Lazily computed results, valid for one ViewState. Two locks: a grouping
-// taking a second at national scale must not hold up dashboard reads.
+// Lazily computed results, valid for one ViewState. (The good-practice
+// grouping is the logic's: it outlives its view's turn, see
+// national_logic.h.)
 struct ViewCaches {
   absl::Mutex mu;
   std::optional<nv1::NationalDashboard> unfiltered ABSL_GUARDED_BY(mu);
-  absl::Mutex groups_mu;
-  std::shared_ptr<const PracticeIndex> groups ABSL_GUARDED_BY(groups_mu);
 };
 
 struct ViewState {
@@ -139,6 +136,10 @@ int RegionIndex(absl::string_view code);
 
 // Decodes a stored snapshot into a view entry (DATA_LOSS when unreadable).
 absl::StatusOr<std::shared_ptr<const PrefectureEntry>> BuildEntry(const StoredSnapshot& stored);
+// The same from a parsed snapshot (a submit's own, so that the instance that
+// stored it does not read it back and parse it again).
+absl::StatusOr<std::shared_ptr<const PrefectureEntry>> BuildEntry(
+    const nv1::PrefectureSnapshot& snapshot, int64_t version, absl::Time receive_time);
 
 // The next view: `old` with the préfectures of `changed` replaced and those
 // of `removed` (département indexes) dropped, the rollups of their regions

@@ -82,7 +82,7 @@ std::string RedisNationalStore::Key(absl::string_view suffix) const {
 
 absl::StatusOr<ApplyResult> RedisNationalStore::ApplySnapshot(
     absl::string_view prefecture, absl::string_view region, int64_t version,
-    absl::Time receive_time, const std::string& snapshot, const CellList& cells) {
+    absl::Time receive_time, std::string snapshot, const CellList& cells) {
   std::vector<std::string> keys = {Key("versions"), Key(absl::StrCat("p:", prefecture)),
                                    Key(absl::StrCat("cells:", prefecture)), Key("rollup"),
                                    Key("rev")};
@@ -91,7 +91,7 @@ absl::StatusOr<ApplyResult> RedisNationalStore::ApplySnapshot(
   args.emplace_back(prefecture);
   args.push_back(absl::StrCat(version));
   args.push_back(absl::StrCat(absl::ToUnixMicros(receive_time)));
-  args.push_back(snapshot);
+  args.push_back(std::move(snapshot));
   args.emplace_back(region);
   for (const auto& [field, value] : cells) {
     args.push_back(field);
@@ -140,7 +140,7 @@ absl::StatusOr<std::vector<StoredSnapshot>> RedisNationalStore::Load(
   }
   QPV_ASSIGN_OR_RETURN(std::vector<Reply> replies, redis_->Pipeline(commands));
   for (size_t i = 0; i < replies.size(); ++i) {
-    const Reply& r = replies[i];
+    Reply& r = replies[i];
     if (r.is_error()) return redis::ErrorReplyToStatus(r.str);
     if (r.type != Reply::Type::kArray || r.elements.size() != 3) {
       return absl::DataLossError("national store: unexpected reply to HMGET");
@@ -151,7 +151,7 @@ absl::StatusOr<std::vector<StoredSnapshot>> RedisNationalStore::Load(
     QPV_ASSIGN_OR_RETURN(s.version, IntOf(r.elements[0]));
     QPV_ASSIGN_OR_RETURN(int64_t micros, IntOf(r.elements[1]));
     s.receive_time = absl::FromUnixMicros(micros);
-    s.snapshot = r.elements[2].str;
+    s.snapshot = std::move(r.elements[2].str);  // MiBs: not copied
     out.push_back(std::move(s));
   }
   return out;
