@@ -165,6 +165,52 @@ TEST_F(DashboardTest, NordCaseTotalsBreakdownsAndCoverage) {
   EXPECT_EQ(Get().coverage().fresh_prefecture_count(), 0);
 }
 
+// The gRPC method sends cached bytes: they must be the message form's,
+// shared while nothing moved, and rebuilt when the view, its sync time or
+// the coverage (the clock) moves.
+TEST_F(DashboardTest, SerializedDashboardIsCachedUntilSomethingMoves) {
+  LoadNordCase();
+  nv1::GetNationalDashboardRequest by_theme;
+  by_theme.set_theme(THEME_DISCRIMINATION);
+  for (const auto& req : {nv1::GetNationalDashboardRequest(), by_theme}) {
+    auto bytes = logic_->SerializedNationalDashboard(req);
+    ASSERT_THAT(bytes, IsOk());
+    nv1::NationalDashboard parsed;
+    ASSERT_TRUE(parsed.ParseFromString(**bytes));
+    EXPECT_EQ(parsed.SerializeAsString(), Get(req).SerializeAsString());
+    auto again = logic_->SerializedNationalDashboard(req);
+    ASSERT_THAT(again, IsOk());
+    EXPECT_EQ(again->get(), bytes->get());  // the same bytes, not rebuilt
+  }
+  auto first = logic_->SerializedNationalDashboard({});
+  ASSERT_THAT(first, IsOk());
+  auto themed = logic_->SerializedNationalDashboard(by_theme);
+  ASSERT_THAT(themed, IsOk());
+  EXPECT_NE(**first, **themed);
+
+  // A day and a half later: nobody is fresh any more.
+  clock_.Advance(absl::Hours(36));
+  auto later = logic_->SerializedNationalDashboard({});
+  ASSERT_THAT(later, IsOk());
+  nv1::NationalDashboard d;
+  ASSERT_TRUE(d.ParseFromString(**later));
+  EXPECT_EQ(d.coverage().fresh_prefecture_count(), 0);
+
+  // A new snapshot: new figures.
+  auto w = MakeWorkshop("13", "sante", Utc(2018, 2, 20), {THEME_HEALTH});
+  AddAttendance(w, ACTOR_CATEGORY_ASSOCIATION, 40);
+  AddContributions(w, {THEME_HEALTH}, ACTOR_CATEGORY_ASSOCIATION, 30);
+  const int64_t before = d.contribution_count();
+  Submit(MakeSnapshot("13", 99, {w}));
+  auto after = logic_->SerializedNationalDashboard({});
+  ASSERT_THAT(after, IsOk());
+  ASSERT_TRUE(d.ParseFromString(**after));
+  EXPECT_GT(d.contribution_count(), before);
+  EXPECT_THAT(logic_->SerializedNationalDashboard(
+                  [] { nv1::GetNationalDashboardRequest r; r.set_region("99"); return r; }()),
+              StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
 TEST_F(DashboardTest, SmallCountsSuppressedInBreakdownsOnly) {
   LoadNordCase();
   const nv1::NationalDashboard d = Get();

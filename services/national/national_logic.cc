@@ -305,8 +305,21 @@ absl::StatusOr<nv1::SubmitPrefectureSnapshotResponse> NationalLogic::SubmitPrefe
   return out;
 }
 
+absl::Time NationalLogic::Synced() const {
+  absl::MutexLock lock(&state_mu_);
+  return synced_;
+}
+
 nv1::NationalDashboard NationalLogic::DashboardFor(const ViewState& view,
                                                    const DashboardQuery& query) {
+  return DashboardFor(view, query,
+                      CoverageOf(view, query.region, clock_->Now(), options_.fresh_window),
+                      Synced());
+}
+
+nv1::NationalDashboard NationalLogic::DashboardFor(const ViewState& view,
+                                                   const DashboardQuery& query,
+                                                   nv1::Coverage coverage, absl::Time synced) {
   nv1::NationalDashboard out;
   if (query.unfiltered()) {
     absl::MutexLock lock(&view.caches->mu);
@@ -317,14 +330,38 @@ nv1::NationalDashboard NationalLogic::DashboardFor(const ViewState& view,
   } else {
     out = DashboardFigures(view, query, options_.small_count_threshold);
   }
-  absl::Time synced;
-  {
-    absl::MutexLock lock(&state_mu_);
-    synced = synced_;
-  }
-  *out.mutable_coverage() = CoverageOf(view, query.region, clock_->Now(), options_.fresh_window);
+  *out.mutable_coverage() = std::move(coverage);
   if (synced != absl::InfinitePast()) *out.mutable_as_of_time() = ToProto(synced);
   return out;
+}
+
+absl::StatusOr<std::shared_ptr<const std::string>> NationalLogic::SerializedNationalDashboard(
+    const nv1::GetNationalDashboardRequest& req) {
+  QPV_ASSIGN_OR_RETURN(DashboardQuery query, ParseQuery(req));
+  QPV_ASSIGN_OR_RETURN(auto view, LoadedView());
+  const absl::Time synced = Synced();
+  nv1::Coverage coverage =
+      CoverageOf(*view, query.region, clock_->Now(), options_.fresh_window);
+  std::string key = req.SerializeAsString();
+  std::string coverage_bytes = coverage.SerializeAsString();
+  ViewCaches& caches = *view->caches;
+  {
+    absl::MutexLock lock(&caches.serialized_mu);
+    auto it = caches.serialized.find(key);
+    if (it != caches.serialized.end() && it->second.synced == synced &&
+        it->second.coverage == coverage_bytes) {
+      return it->second.bytes;
+    }
+  }
+  auto bytes = std::make_shared<const std::string>(
+      DashboardFor(*view, query, std::move(coverage), synced).SerializeAsString());
+  absl::MutexLock lock(&caches.serialized_mu);
+  if (caches.serialized.size() >= kMaxSerializedDashboards &&
+      !caches.serialized.count(key)) {
+    caches.serialized.clear();
+  }
+  caches.serialized[std::move(key)] = {synced, std::move(coverage_bytes), bytes};
+  return bytes;
 }
 
 absl::StatusOr<nv1::NationalDashboard> NationalLogic::GetNationalDashboard(

@@ -125,6 +125,11 @@ class NationalLogic {
 
   absl::StatusOr<nv1::SubmitPrefectureSnapshotResponse> SubmitPrefectureSnapshot(
       const nv1::SubmitPrefectureSnapshotRequest& req);
+  // GetNationalDashboard's answer serialized, the same bytes for every call
+  // of the same query while the view, its sync time and the coverage stay
+  // (the gRPC method sends these; the message form serves the watch).
+  absl::StatusOr<std::shared_ptr<const std::string>> SerializedNationalDashboard(
+      const nv1::GetNationalDashboardRequest& req);
   absl::StatusOr<nv1::NationalDashboard> GetNationalDashboard(
       const nv1::GetNationalDashboardRequest& req);
   absl::StatusOr<nv1::ListPrefectureStatusResponse> ListPrefectureStatus(
@@ -140,6 +145,9 @@ class NationalLogic {
  private:
   absl::StatusOr<std::shared_ptr<const ViewState>> LoadedView() const;
   nv1::NationalDashboard DashboardFor(const ViewState& view, const DashboardQuery& query);
+  nv1::NationalDashboard DashboardFor(const ViewState& view, const DashboardQuery& query,
+                                      nv1::Coverage coverage, absl::Time synced);
+  absl::Time Synced() const;
   // The grouping to serve: the current one, or the first one once computed
   // (UNAVAILABLE when the logic stops first).
   absl::StatusOr<std::shared_ptr<const Grouping>> GroupingFor();

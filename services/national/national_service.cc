@@ -5,7 +5,16 @@ namespace qpv::national {
 NationalServiceImpl::NationalServiceImpl(NationalLogic* logic)
     : UnaryService("qpv.national.v1.NationalAggregationService", "national") {
   Add("SubmitPrefectureSnapshot", logic, &NationalLogic::SubmitPrefectureSnapshot);
-  Add("GetNationalDashboard", logic, &NationalLogic::GetNationalDashboard);
+  // Served in wire form: a dashboard polled by many screens is built and
+  // serialized once per view sync, not per call.
+  Add<nv1::GetNationalDashboardRequest, server::SerializedResponse>(
+      "GetNationalDashboard",
+      [logic](const nv1::GetNationalDashboardRequest& req,
+              absl::Time) -> absl::StatusOr<server::SerializedResponse> {
+        auto bytes = logic->SerializedNationalDashboard(req);
+        if (!bytes.ok()) return bytes.status();
+        return server::SerializedResponse{*std::move(bytes)};
+      });
   Add("ListPrefectureStatus", logic, &NationalLogic::ListPrefectureStatus);
   Add("ListGoodPractices", logic, &NationalLogic::ListGoodPractices);
   AddServerStream<nv1::GetNationalDashboardRequest, nv1::NationalDashboard>(

@@ -113,10 +113,24 @@ struct RegionRollup {
 // Lazily computed results, valid for one ViewState. (The good-practice
 // grouping is the logic's: it outlives its view's turn, see
 // national_logic.h.)
+// A dashboard in wire form, valid while the view is in sync at `synced`
+// and its coverage (which moves with the clock) is `coverage`.
+struct SerializedDashboard {
+  absl::Time synced;
+  std::string coverage;  // serialized nv1::Coverage
+  std::shared_ptr<const std::string> bytes;
+};
+
 struct ViewCaches {
   absl::Mutex mu;
   std::optional<nv1::NationalDashboard> unfiltered ABSL_GUARDED_BY(mu);
+  // By serialized request: GetNationalDashboard answers a repeated query
+  // with bytes built once (copying and serializing the message took ~60% of
+  // the call's CPU). Cleared when it reaches kMaxSerializedDashboards.
+  absl::Mutex serialized_mu;
+  std::map<std::string, SerializedDashboard> serialized ABSL_GUARDED_BY(serialized_mu);
 };
+inline constexpr size_t kMaxSerializedDashboards = 64;
 
 struct ViewState {
   int64_t revision = 0;
