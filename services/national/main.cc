@@ -30,10 +30,9 @@ int main(int argc, char** argv) {
   // threshold adapts upwards) and each of up to 8 x cores arenas keeps what
   // its thread freed: at national scale the process held 3 to 4 times its
   // live memory. Buffers of 1 MiB and more are mmapped (given back on
-  // free), two arenas serve the threads, and the logic calls malloc_trim
-  // after reloads.
+  // free), two arenas serve the threads (server::Init, for every service),
+  // and the logic calls malloc_trim after reloads.
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
-  mallopt(M_ARENA_MAX, 2);
   // Each watcher holds a thread of the sync server for as long as it
   // watches: 1024 leaves room for hundreds of them beside unary calls.
   qpv::server::ServerEnv env = qpv::server::Init(
