@@ -74,7 +74,7 @@ std::string UsageText() {
       "  --payload-bytes N      echo payload size [100]\n"
       "  --pool N               persons (RegisterParticipant) or (person, contribution) pairs\n"
       "                         (VoteContribution) created at setup [expected-qps x run length]\n"
-      "  --expected-qps N       sizes --pool when it is not given [4000]\n"
+      "  --expected-qps N       sizes --pool when it is not given [6000]\n"
       "  --watchers N           WatchNationalDashboard streams [100]\n"
       "  --setup-threads N      parallel setup calls [8]\n"
       "  --redis-url URL        the Redis the service uses (unix:///path or redis://host:port):\n"

@@ -23,7 +23,7 @@ struct GeneratorOptions {
   int channels = 4;
   EngineOptions engine;
   ScenarioOptions scenario_options;
-  int64_t expected_qps = 4000;            // sizes the pools of the pool-consuming scenarios
+  int64_t expected_qps = 6000;            // sizes the pools of the pool-consuming scenarios
   std::string redis_url;                  // INFO commandstats over the window
   int redis_probe = 0;                    // sequential calls under MONITOR after the run (0: none)
   std::map<std::string, int> cpu_pids;    // --cpu-pid NAME=PID: CPU per call over the window
