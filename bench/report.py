@@ -478,10 +478,12 @@ def national_scale_lines(path):
                    f"{'holds' if worst / 1000 < DASHBOARD_P99_TARGET_MS else 'MISSES'} |")
     if resident:
         top = max(resident)
-        out.append(f"| national under {RSS_TARGET_MIB:.0f} MiB resident at national scale | "
-                   f"at most {mib(top)} MiB VmRSS between the steps (peak VmHWM "
-                   f"{mib(max(m['hwm_kb'] for m in mem.values()))} MiB, during ingest or grouping) | "
+        peak = max(m["hwm_kb"] for m in mem.values())
+        out.append(f"| national under {RSS_TARGET_MIB:.0f} MiB resident at national scale, "
+                   f"between the steps | at most {mib(top)} MiB VmRSS | "
                    f"{'holds' if top / 1024 < RSS_TARGET_MIB else 'MISSES'} |")
+        out.append(f"| the same at its peak, during the ingest or a grouping | VmHWM {mib(peak)} MiB | "
+                   f"{'holds' if peak / 1024 < RSS_TARGET_MIB else 'MISSES'} |")
     return out
 
 
