@@ -33,8 +33,15 @@ class GoodPracticesTest : public ::testing::Test {
  protected:
   void SetUp() override {
     log::SetQuiet(true);
-    logic_ = std::make_unique<NationalLogic>(&store_, &clock_, NationalLogic::Options{});
+    logic_ = std::make_unique<NationalLogic>(&store_, &clock_, Unpaced());
     ASSERT_THAT(logic_->Refresh(), IsOk());
+  }
+
+  // Regroups as soon as asked (the service paces them: QPV_REGROUP_PAUSE).
+  static NationalLogic::Options Unpaced() {
+    NationalLogic::Options options;
+    options.regroup_pause = absl::ZeroDuration();
+    return options;
   }
 
   void Submit(const std::string& p, int64_t version, std::vector<nv1::ReproducibleAction> a) {
@@ -286,6 +293,33 @@ TEST_F(GoodPracticesTest, FiltersAndPages) {
   EXPECT_THAT(logic_->ListGoodPractices(req), StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
+// A page stops early once its groups pass max_page_bytes (at least one
+// group per page), and the pages still hold every group once.
+TEST_F(GoodPracticesTest, PagesEndEarlyPastTheirByteBudget) {
+  LoadActions();
+  std::vector<std::string> all;
+  const nv1::ListGoodPracticesResponse whole = List();
+  for (const auto& g : whole.groups()) all.push_back(g.title());
+  ASSERT_EQ(all.size(), 4u);
+  NationalLogic::Options options;
+  options.max_page_bytes = 1;  // every group is over it: one group a page
+  NationalLogic small(&store_, &clock_, options);
+  ASSERT_THAT(small.Refresh(), IsOk());
+  nv1::ListGoodPracticesRequest req;
+  req.set_page_size(1000);
+  std::vector<std::string> titles;
+  for (int page = 0; page < 10; ++page) {
+    auto r = small.ListGoodPractices(req);
+    ASSERT_THAT(r, IsOk());
+    ASSERT_EQ(r->groups_size(), 1);
+    titles.push_back(r->groups(0).title());
+    if (r->next_page_token().empty()) break;
+    req.set_page_token(r->next_page_token());
+  }
+  EXPECT_EQ(titles, all);
+  small.Stop();
+}
+
 TEST_F(GoodPracticesTest, RecomputedOnlyWhenTheRevisionChanges) {
   LoadActions();
   EXPECT_EQ(List().groups_size(), 4);
@@ -304,6 +338,27 @@ TEST_F(GoodPracticesTest, RecomputedOnlyWhenTheRevisionChanges) {
   const auto r = List();
   ASSERT_EQ(r.groups_size(), 4);
   EXPECT_EQ(r.groups(1).prefecture_count(), 1);
+}
+
+// Regroups are paced: after a grouping, the next waits for the pause (the
+// previous one is served meanwhile), and Stop() does not wait for it.
+TEST_F(GoodPracticesTest, RegroupsWaitForThePause) {
+  NationalLogic::Options options;
+  options.regroup_pause = absl::Hours(1);
+  logic_ = std::make_unique<NationalLogic>(&store_, &clock_, options);
+  ASSERT_THAT(logic_->Refresh(), IsOk());
+  LoadActions();
+  EXPECT_EQ(List().groups_size(), 4);  // the first grouping is never paced
+  const auto first = logic_->CurrentGrouping();
+  Submit("69", 2,
+         {MakeAction("69", "w5", "c1", "Parrainage des jeunes diplômés", kParrainage,
+                     {THEME_EMPLOYMENT_ECONOMIC_DEVELOPMENT}, 1)});
+  EXPECT_EQ(List().groups(1).prefecture_count(), 2);  // the previous grouping
+  EXPECT_FALSE(logic_->AwaitGroupingOf(logic_->View().get(), absl::Milliseconds(500)));
+  EXPECT_EQ(logic_->CurrentGrouping(), first);
+  const absl::Time stop = absl::Now();
+  logic_->Stop();
+  EXPECT_LT(absl::Now() - stop, absl::Seconds(30));
 }
 
 // A grouping that counts its runs and can hold one of them until released.
@@ -361,7 +416,7 @@ class BackgroundGroupingTest : public GoodPracticesTest {
   // its run `hold_run` (0: none).
   GroupingGate& UseGate(int hold_run) {
     gate_ = std::make_unique<GroupingGate>(hold_run);
-    NationalLogic::Options options;
+    NationalLogic::Options options = Unpaced();
     options.group_practices = gate_->Fn();
     logic_ = std::make_unique<NationalLogic>(&store_, &clock_, options);
     EXPECT_THAT(logic_->Refresh(), IsOk());

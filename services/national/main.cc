@@ -43,6 +43,9 @@ int main(int argc, char** argv) {
        {"QPV_FRESH_WINDOW", "24h", "a préfecture is fresh when its snapshot arrived this recently"},
        {"QPV_REFRESH_INTERVAL", "200ms",
         "how often the in-memory view checks Redis for snapshots accepted by other replicas"},
+       {"QPV_REGROUP_PAUSE", "30s",
+        "after a good-practice grouping, the next (of newer snapshots) starts no sooner than "
+        "this, nor than the last one took; the previous grouping is served meanwhile"},
        {"QPV_WATCH_MIN_INTERVAL", "200ms",
         "at most one WatchNationalDashboard update per watcher in this time (bursts are "
         "folded into the newest state)"}},
@@ -64,6 +67,10 @@ int main(int argc, char** argv) {
   if (!watch_interval.ok()) die(watch_interval.status().message());
   if (*watch_interval < absl::ZeroDuration()) die("QPV_WATCH_MIN_INTERVAL must not be negative");
   options.watch_min_interval = *watch_interval;
+  auto pause = env.config.GetDuration("QPV_REGROUP_PAUSE");
+  if (!pause.ok()) die(pause.status().message());
+  if (*pause < absl::ZeroDuration()) die("QPV_REGROUP_PAUSE must not be negative");
+  options.regroup_pause = *pause;
 
   qpv::national::RedisNationalStore store(env.redis.get());
   qpv::national::NationalLogic logic(&store, qpv::Clock::Real(), options);

@@ -455,6 +455,7 @@ absl::StatusOr<std::shared_ptr<const NationalLogic::Grouping>> NationalLogic::Gr
 }
 
 void NationalLogic::GroupLoop() {
+  absl::Time not_before = absl::InfinitePast();
   while (true) {
     std::shared_ptr<const ViewState> view;
     {
@@ -464,6 +465,12 @@ void NationalLogic::GroupLoop() {
       };
       groups_mu_.Await(absl::Condition(&work));
       if (groups_stopping_) return;
+      if (grouping_ != nullptr && absl::Now() < not_before) {
+        // Paced: the previous grouping is served meanwhile, and the views
+        // published during the pause fold into one regroup of the newest.
+        groups_mu_.AwaitWithDeadline(absl::Condition(&groups_stopping_), not_before);
+        if (groups_stopping_) return;
+      }
       view = std::move(regroup_for_);
       regroup_for_ = nullptr;
       regrouping_ = view;
@@ -479,6 +486,7 @@ void NationalLogic::GroupLoop() {
     // The grouping's shingle sets and band keys (~70 MiB at national scale)
     // are freed: give them back.
     malloc_trim(0);
+    not_before = absl::Now() + std::max(options_.regroup_pause, absl::Now() - started);
     std::shared_ptr<const Grouping> previous;
     {
       absl::MutexLock lock(&groups_mu_);
@@ -525,16 +533,19 @@ absl::StatusOr<nv1::ListGoodPracticesResponse> NationalLogic::ListGoodPractices(
   const uint32_t theme_bit = req.theme() == 0 ? 0 : 1u << req.theme();
   nv1::ListGoodPracticesResponse out;
   const PracticeGroup* last = nullptr;
+  size_t bytes = 0;
   for (; it != index->groups.end(); ++it) {
     const PracticeGroup& g = *it;
     if (g.prefecture_count < req.min_prefecture_count()) break;  // sorted by count desc
     if (theme_bit != 0 && (g.themes & theme_bit) == 0) continue;
-    if (out.groups_size() == page_size) {
+    if (out.groups_size() == page_size || bytes >= options_.max_page_bytes) {
       out.set_next_page_token(
           pagination::EncodePageToken(EncodeGroupCursor(index->KeyOf(*last)), fingerprint));
       break;
     }
-    *out.add_groups() = index->Materialize(g);
+    nv1::GoodPracticeGroup* added = out.add_groups();
+    *added = index->Materialize(g);
+    bytes += added->ByteSizeLong();
     last = &g;
   }
   // A page is built from many small strings, freed with the call: the

@@ -88,6 +88,15 @@ class NationalLogic {
     // (gRPC's flow-control window would otherwise buffer dozens of them for
     // a client that reads slowly). An isolated change is sent at once.
     absl::Duration watch_min_interval = absl::Milliseconds(200);
+    // A ListGoodPractices page ends early (with a next_page_token) once its
+    // groups pass this size: gRPC clients refuse messages over 4 MiB by
+    // default, and 1,000 groups at national scale came to 4.4 MiB.
+    size_t max_page_bytes = 3 << 20;
+    // After a grouping ends, the next starts no sooner than this, nor than
+    // the last grouping took: at national scale a grouping costs ~10 s of a
+    // core and ~70 MiB, and with snapshots every few seconds and readers
+    // asking, back-to-back regroups kept both busy for good.
+    absl::Duration regroup_pause = absl::Seconds(30);
     // The grouping (tests inject one to hold it or count its runs);
     // IndexPractices when empty.
     std::function<PracticeIndex(const ViewState&)> group_practices;
