@@ -53,13 +53,19 @@ TEST(ErrorReply, MapsScriptErrors) {
 class RedisClientTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    client_ = Connect(4, absl::Seconds(1));
+    ASSERT_NE(client_, nullptr);
+  }
+
+  // A client of the test's server (null, with a failure, if it cannot be made).
+  std::unique_ptr<RedisClient> Connect(int pool_size, absl::Duration command_timeout) {
     Options options;
     options.url = server_.url();
-    options.pool_size = 4;
-    options.command_timeout = absl::Seconds(1);
+    options.pool_size = pool_size;
+    options.command_timeout = command_timeout;
     auto client = RedisClient::Create(options);
-    ASSERT_THAT(client, IsOk());
-    client_ = *std::move(client);
+    EXPECT_THAT(client, IsOk());
+    return client.ok() ? *std::move(client) : nullptr;
   }
   qpv::testing::RedisServer server_{/*persistent=*/true};
   std::unique_ptr<RedisClient> client_;
@@ -152,11 +158,8 @@ TEST_F(RedisClientTest, ManyThreadsShareTheSmallPool) {
 // 64 threads x 500 calls over 2 shared connections: each call gets the reply
 // to its own command, never a neighbour's.
 TEST_F(RedisClientTest, ConcurrentCallsGetTheirOwnReplies) {
-  Options options;
-  options.url = server_.url();
-  options.pool_size = 2;
-  auto client = RedisClient::Create(options);
-  ASSERT_THAT(client, IsOk());
+  std::unique_ptr<RedisClient> client = Connect(2, Options().command_timeout);
+  ASSERT_NE(client, nullptr);
   std::atomic<int> wrong{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 64; ++t) {
@@ -164,8 +167,8 @@ TEST_F(RedisClientTest, ConcurrentCallsGetTheirOwnReplies) {
       const std::string key = absl::StrCat("own:", t);
       for (int i = 0; i < 500; ++i) {
         absl::StatusOr<Reply> r =
-            i % 2 == 0 ? (*client)->Command({"ECHO", absl::StrCat("t", t, "-", i)})
-                       : (*client)->Command({"INCR", key});
+            i % 2 == 0 ? client->Command({"ECHO", absl::StrCat("t", t, "-", i)})
+                       : client->Command({"INCR", key});
         const bool right = r.ok() && (i % 2 == 0 ? r->str == absl::StrCat("t", t, "-", i)
                                                  : r->integer == (i + 1) / 2);
         if (!right) ++wrong;
@@ -175,7 +178,7 @@ TEST_F(RedisClientTest, ConcurrentCallsGetTheirOwnReplies) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(wrong.load(), 0);
   for (int t = 0; t < 64; ++t) {
-    EXPECT_EQ((*client)->Command({"GET", absl::StrCat("own:", t)})->str, "250");
+    EXPECT_EQ(client->Command({"GET", absl::StrCat("own:", t)})->str, "250");
   }
 }
 
@@ -235,13 +238,9 @@ pid_t RedisPid(RedisClient& client) {
 // more; after SIGCONT the client serves again, every call its own reply
 // (the replies of the calls that gave up are never handed to others).
 TEST_F(RedisClientTest, FrozenRedisFailsTheWaitingCallsThenRecovers) {
-  Options options;
-  options.url = server_.url();
-  options.pool_size = 2;
-  options.command_timeout = absl::Milliseconds(500);
-  auto created = RedisClient::Create(options);
-  ASSERT_THAT(created, IsOk());
-  RedisClient& client = **created;
+  std::unique_ptr<RedisClient> created = Connect(2, absl::Milliseconds(500));
+  ASSERT_NE(created, nullptr);
+  RedisClient& client = *created;
   ASSERT_THAT(client.Command({"SET", "before", "1"}), IsOk());
   const pid_t pid = RedisPid(client);
   ASSERT_GT(pid, 0);
