@@ -86,6 +86,14 @@ struct GoodPracticesResult {
   int64_t largest_response_bytes = 0;
 };
 
+// One ListGoodPractices call with a deadline; `elapsed` (when given) gets
+// how long it took.
+grpc::Status ListGoodPracticesPage(national::v1::NationalAggregationService::Stub& stub,
+                                   const national::v1::ListGoodPracticesRequest& req,
+                                   absl::Duration deadline,
+                                   national::v1::ListGoodPracticesResponse* resp,
+                                   absl::Duration* elapsed = nullptr);
+
 absl::StatusOr<GoodPracticesResult> MeasureGoodPractices(
     const std::shared_ptr<grpc::Channel>& channel,
     const std::vector<std::shared_ptr<grpc::Channel>>& load_channels, const EngineOptions& cached);
