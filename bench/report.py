@@ -491,11 +491,15 @@ def soak_lines(args):
     """The soak section, between markers so a later --soak run replaces it."""
     results = load_lines(args.soak_results)
     samples = {}
+    threads = {}
     if args.soak_rss and os.path.exists(args.soak_rss):
         with open(args.soak_rss) as f:
             for line in f:
-                t, name, kb = line.split()
+                # time, process, VmRSS kB[, threads] (older runs have no threads)
+                t, name, kb, *rest = line.split()
                 samples.setdefault(name, []).append((int(t), int(kb)))
+                if rest:
+                    threads.setdefault(name, []).append((int(t), int(rest[0])))
     seconds = args.soak_seconds or 0
     warmup = min(60, seconds // 5)
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -514,10 +518,13 @@ def soak_lines(args):
            f"process sampled every 10 s; growth is the last sample against the first one after "
            f"{warmup} s of warm-up; the floors are the smallest sample of the first and of the last "
            "third of the run after warm-up (a grouping or a reload in flight at either end moves "
-           "the first and last samples, not the floors).", "",
+           "the first and last samples, not the floors). Threads: the process's thread count at "
+           "the first sample after warm-up and at the last (a thread that joins a server's pool "
+           "keeps its stack and per-thread caches, ~0.2 MiB on workshop: a pool that grows to its "
+           "peak shows as a slow rise that stops when the pool does).", "",
            "| process | first after warm-up MiB | last MiB | growth MiB | max MiB | floor first third "
-           "MiB | floor last third MiB | |",
-           "|---|---|---|---|---|---|---|---|"]
+           "MiB | floor last third MiB | threads | |",
+           "|---|---|---|---|---|---|---|---|---|"]
     for name in ("stakeholder", "workshop", "reporting", "national", "redis", "national-redis"):
         points = samples.get(name)
         if not points:
@@ -532,8 +539,10 @@ def soak_lines(args):
         service = name not in ("redis", "national-redis")
         grows = floor_last - floor_first > SOAK_GROWTH_TOLERANCE * floor_first
         verdict = ("GROWS" if grows else "holds") if service else "(data store: holds what was written)"
+        counts = [n for t, n in threads.get(name, []) if t >= warmup]
+        thread_text = f"{counts[0]} → {counts[-1]}" if counts else "?"
         out.append(f"| {name} | {mib(first)} | {mib(last)} | {growth / 1024:+.1f} | {mib(top)} | "
-                   f"{mib(floor_first)} | {mib(floor_last)} | {verdict} |")
+                   f"{mib(floor_first)} | {mib(floor_last)} | {thread_text} | {verdict} |")
     out += ["", f"A service holds the no-growth target when the floor of the last third is within "
             f"{SOAK_GROWTH_TOLERANCE:.0%} of the floor of the first.", "",
             "VmRSS every minute (MiB):", ""]

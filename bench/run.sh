@@ -275,11 +275,13 @@ bench() {
     qpv_die "qpv-bench failed on $scenario (label $label)"
 }
 
-# rss_kb NAME: the process's VmRSS and VmHWM in kB ("" when it is gone).
+# rss_kb NAME: the process's VmRSS and VmHWM in kB and its thread count (""
+# when it is gone).
 rss_kb() {
   local pid="${PIDS[$1]:-}"
   [[ -n "$pid" && -r "/proc/$pid/status" ]] || return 0
-  awk '/^VmRSS:/ { r = $2 } /^VmHWM:/ { h = $2 } END { print r, h }' "/proc/$pid/status"
+  awk '/^VmRSS:/ { r = $2 } /^VmHWM:/ { h = $2 } /^Threads:/ { t = $2 } END { print r, h, t }' \
+    "/proc/$pid/status"
 }
 
 REPORT_EXTRA=()
@@ -324,8 +326,8 @@ national_scale_section() {
   stop_one scale-redis
 }
 
-# The soak: SOAK seconds of mixed load on every service, VmRSS sampled every
-# 10 s. National first gets the national-scale dataset, then its own driver
+# The soak: SOAK seconds of mixed load on every service, VmRSS and threads
+# sampled every 10 s. National first gets the national-scale dataset, then its own driver
 # (resubmissions, dashboards, good practices, watchers); reporting's feed
 # submits préfecture 62's snapshots to it as the reports' workshops change.
 soak_section() {
@@ -357,7 +359,7 @@ soak_section() {
   while true; do
     for name in stakeholder workshop reporting national redis national-redis; do
       read -r -a mem <<<"$(rss_kb "$name")"
-      [[ -n "${mem[0]:-}" ]] && echo "$(($(date +%s) - start)) $name ${mem[0]}" >>"$samples"
+      [[ -n "${mem[0]:-}" ]] && echo "$(($(date +%s) - start)) $name ${mem[0]} ${mem[2]:-0}" >>"$samples"
     done
     alive=0
     for pid in "${drivers[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
