@@ -2,7 +2,11 @@
 
 #include <errno.h>
 #include <hiredis/hiredis.h>
+#include <limits.h>
 #include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/uio.h>
 #include <sys/time.h>
 
 #include <algorithm>
@@ -207,7 +211,7 @@ class Wire {
 // the replies of the calls behind it stay in step.
 struct Request {
   Request(std::string w, size_t n) : wire(std::move(w)), count(n) {}
-  const std::string wire;  // the formatted commands
+  std::string wire;     // the formatted commands (its caller takes it back once done)
   const size_t count;      // how many replies they produce
   // Filled by the leader that sends the request; read by the caller once
   // `done` (both under the connection's mutex).
@@ -279,11 +283,7 @@ class RedisClient::Connection {
         return Complete(batch, 0, dialled);
       }
     }
-    for (const auto& r : batch) {
-      if (redisAppendFormattedCommand(ctx_.get(), r->wire.data(), r->wire.size()) != REDIS_OK) {
-        return IoError(batch, 0);
-      }
-    }
+    if (!WriteAll(batch)) return IoError(batch, 0);
     std::vector<Reply> replies;
     for (size_t i = 0; i < batch.size(); ++i) {
       Request& r = *batch[i];
@@ -301,6 +301,39 @@ class RedisClient::Connection {
       r.done = true;
       r.cv.Signal();
     }
+  }
+
+  // Writes the batch's commands from where they are, in one writev when
+  // the socket takes them: through hiredis's output buffer each would be
+  // copied once more (for a national snapshot, MiBs). hiredis then finds
+  // its buffer empty and only reads. False with ctx_->err set on failure
+  // (errno kept, for IoError).
+  bool WriteAll(const std::vector<std::shared_ptr<Request>>& batch) {
+    std::vector<iovec> iov;
+    iov.reserve(batch.size());
+    for (const auto& r : batch) {
+      if (!r->wire.empty()) iov.push_back({r->wire.data(), r->wire.size()});
+    }
+    size_t next = 0;
+    while (next < iov.size()) {
+      const int n = static_cast<int>(std::min<size_t>(iov.size() - next, IOV_MAX));
+      const ssize_t written = writev(ctx_->fd, &iov[next], n);
+      if (written < 0 && errno == EINTR) continue;
+      if (written <= 0) {
+        const int error = written < 0 ? errno : EPIPE;
+        ctx_->err = REDIS_ERR_IO;
+        snprintf(ctx_->errstr, sizeof(ctx_->errstr), "%s", strerror(error));
+        errno = error;
+        return false;
+      }
+      auto left = static_cast<size_t>(written);
+      while (next < iov.size() && left >= iov[next].iov_len) left -= iov[next++].iov_len;
+      if (left > 0) {
+        iov[next].iov_base = static_cast<char*>(iov[next].iov_base) + left;
+        iov[next].iov_len -= left;
+      }
+    }
+    return true;
   }
 
   // Fails the requests of `batch` from `first` on, drops the connection and
@@ -424,13 +457,16 @@ Wire EvalCommand(absl::string_view verb, absl::string_view script,
 
 }  // namespace
 
-absl::StatusOr<std::vector<Reply>> RedisClient::RoundTrip(std::string wire, size_t count) {
+absl::StatusOr<std::vector<Reply>> RedisClient::RoundTrip(std::string wire, size_t count,
+                                                           std::string* sent) {
   auto request = std::make_shared<Request>(std::move(wire), count);
   Connection& connection =
       *connections_[next_.fetch_add(1, std::memory_order_relaxed) % connections_.size()];
   const absl::Status status =
       connection.Call(request, absl::Now() + options_.command_timeout);
   if (!status.ok()) return status;
+  // Done: its leader no longer touches it.
+  if (sent != nullptr) *sent = std::move(request->wire);
   return std::move(request->replies);
 }
 
@@ -455,6 +491,17 @@ absl::StatusOr<std::vector<Reply>> RedisClient::Pipeline(
 
 absl::StatusOr<Reply> RedisClient::Eval(Script& script, const std::vector<std::string>& keys,
                                         const std::vector<std::string>& args) {
+  return Eval(script, keys, args, nullptr);
+}
+
+absl::StatusOr<Reply> RedisClient::Eval(Script& script, const std::vector<std::string>& keys,
+                                        std::vector<std::string>&& args) {
+  return Eval(script, keys, args, &args);
+}
+
+absl::StatusOr<Reply> RedisClient::Eval(Script& script, const std::vector<std::string>& keys,
+                                        const std::vector<std::string>& args,
+                                        std::vector<std::string>* consumed) {
   std::string sha;
   {
     absl::MutexLock lock(&script.mu_);
@@ -462,13 +509,17 @@ absl::StatusOr<Reply> RedisClient::Eval(Script& script, const std::vector<std::s
   }
   Wire wire = sha.empty() ? EvalCommand("EVAL", script.body(), keys, args)
                           : EvalCommand("EVALSHA", sha, keys, args);
-  auto replies = RoundTrip(std::move(wire.bytes()), 1);
+  if (consumed != nullptr) std::vector<std::string>().swap(*consumed);
+  std::string sent;
+  auto replies = RoundTrip(std::move(wire.bytes()), 1, &sent);
   if (!replies.ok()) return replies.status();
   Reply r = std::move((*replies)[0]);
   if (r.is_error() && absl::StartsWith(r.str, "NOSCRIPT")) {
-    // Redis restarted and lost its script cache: send the body once more.
-    Wire again = EvalCommand("EVAL", script.body(), keys, args);
-    replies = RoundTrip(std::move(again.bytes()), 1);
+    // Redis restarted and lost its script cache: load the body once more,
+    // then send the same command again.
+    auto loaded = Command({"SCRIPT", "LOAD", script.body()});
+    if (!loaded.ok()) return loaded.status();
+    replies = RoundTrip(std::move(sent), 1);
     if (!replies.ok()) return replies.status();
     r = std::move((*replies)[0]);
   }

@@ -110,6 +110,11 @@ class RedisClient {
   // Runs a script atomically. Error replies become statuses.
   absl::StatusOr<Reply> Eval(Script& script, const std::vector<std::string>& keys,
                              const std::vector<std::string>& args);
+  // The same, the arguments freed as soon as the command is formatted: a
+  // script fed a national snapshot (MiBs) does not hold it twice while
+  // the call is under way.
+  absl::StatusOr<Reply> Eval(Script& script, const std::vector<std::string>& keys,
+                             std::vector<std::string>&& args);
 
   // PING; UNAVAILABLE when Redis cannot be reached.
   absl::Status Ping();
@@ -121,7 +126,12 @@ class RedisClient {
 
   RedisClient(Options options, Endpoint endpoint);
   // Sends `count` commands already in the Redis protocol; their replies.
-  absl::StatusOr<std::vector<Reply>> RoundTrip(std::string wire, size_t count);
+  // With `sent`, the wire is handed back there once it was sent.
+  absl::StatusOr<std::vector<Reply>> RoundTrip(std::string wire, size_t count,
+                                               std::string* sent = nullptr);
+  absl::StatusOr<Reply> Eval(Script& script, const std::vector<std::string>& keys,
+                             const std::vector<std::string>& args,
+                             std::vector<std::string>* consumed);
 
   const Options options_;
   const Endpoint endpoint_;

@@ -97,7 +97,8 @@ absl::StatusOr<ApplyResult> RedisNationalStore::ApplySnapshot(
     args.push_back(field);
     args.push_back(absl::StrCat(value));
   }
-  QPV_ASSIGN_OR_RETURN(Reply reply, redis_->Eval(ApplyScript(), keys, args));
+  // The snapshot is freed once formatted into the command.
+  QPV_ASSIGN_OR_RETURN(Reply reply, redis_->Eval(ApplyScript(), keys, std::move(args)));
   if (reply.type != Reply::Type::kArray || reply.elements.size() != 3) {
     return absl::DataLossError("national store: unexpected reply to the apply script");
   }
