@@ -1,11 +1,15 @@
 #include "common/server/request_parser.h"
 
+#include <deque>
 #include <map>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/status/status.h"
 #include "common/validation/validation.h"
 #include "google/protobuf/descriptor.h"
+#include "google/protobuf/io/zero_copy_stream_impl.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/unknown_field_set.h"
 
 namespace qpv::server {
@@ -50,6 +54,29 @@ absl::Status ParseRequest(const std::string& bytes, google::protobuf::Message* m
   FieldViolations v;
   if (FindBadStrings(bytes, msg->GetDescriptor(), "", v, 0) && !v.empty()) return v.ToStatus();
   return InvalidField("request", "is not a valid encoded message");
+}
+
+absl::Status ParseRequest(const grpc::ByteBuffer& buffer, google::protobuf::Message* msg) {
+  std::vector<grpc::Slice> slices;
+  if (!buffer.Dump(&slices).ok()) return InvalidField("request", "is not a valid encoded message");
+  if (slices.size() == 1) {
+    if (msg->ParseFromArray(slices[0].begin(), static_cast<int>(slices[0].size()))) {
+      return absl::OkStatus();
+    }
+  } else {
+    std::deque<google::protobuf::io::ArrayInputStream> parts;  // not movable
+    std::vector<google::protobuf::io::ZeroCopyInputStream*> streams;
+    for (const grpc::Slice& s : slices) {
+      streams.push_back(&parts.emplace_back(s.begin(), static_cast<int>(s.size())));
+    }
+    google::protobuf::io::ConcatenatingInputStream in(streams.data(),
+                                                      static_cast<int>(streams.size()));
+    if (msg->ParseFromZeroCopyStream(&in)) return absl::OkStatus();
+  }
+  msg->Clear();
+  std::string flat;
+  for (const grpc::Slice& s : slices) flat.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  return ParseRequest(flat, msg);
 }
 
 }  // namespace qpv::server

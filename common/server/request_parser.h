@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "google/protobuf/message.h"
+#include "grpcpp/support/byte_buffer.h"
 
 namespace qpv::server {
 
@@ -17,6 +18,12 @@ namespace qpv::server {
 // "workshop.qpv_codes[1]"; bytes that are no message at all are
 // INVALID_ARGUMENT on "request".
 absl::Status ParseRequest(const std::string& bytes, google::protobuf::Message* msg);
+
+// The same from the bytes as gRPC received them, parsed slice after slice
+// where they are: at national scale copying a snapshot into one string
+// first was 8 of national's ~140 MiB peak. The copy is made only to name
+// the fields of a request that does not parse.
+absl::Status ParseRequest(const grpc::ByteBuffer& bytes, google::protobuf::Message* msg);
 
 }  // namespace qpv::server
 

@@ -1,5 +1,8 @@
 #include "common/server/request_parser.h"
 
+#include <string>
+#include <vector>
+
 #include "common/status/status.h"
 #include "gtest/gtest.h"
 #include "qpv/stakeholder/v1/stakeholder_service.pb.h"
@@ -40,6 +43,42 @@ TEST(ParseRequest, AcceptsGoodBytesAndRejectsGarbage) {
   EXPECT_THAT(garbage, StatusIs(absl::StatusCode::kInvalidArgument));
   ASSERT_EQ(FieldViolationsOf(garbage).size(), 1u);
   EXPECT_EQ(FieldViolationsOf(garbage)[0].first, "request");
+}
+
+// `bytes` as gRPC may hand them over: cut into slices of `cut` bytes.
+grpc::ByteBuffer Sliced(const std::string& bytes, size_t cut) {
+  std::vector<grpc::Slice> slices;
+  for (size_t at = 0; at < bytes.size(); at += cut) slices.emplace_back(bytes.substr(at, cut));
+  return grpc::ByteBuffer(slices.data(), slices.size());
+}
+
+TEST(ParseRequest, ParsesAByteBufferOfOneOrManySlices) {
+  const std::string org = Field(2, "Centre social Lazare-Garreau") + Field(4, "QN05981M");
+  const std::string bytes = Field(1, "prefectures/59") + Field(2, org);
+  for (size_t cut : {bytes.size(), size_t{7}, size_t{1}}) {
+    qpv::stakeholder::v1::CreateOrganizationRequest req;
+    ASSERT_THAT(ParseRequest(Sliced(bytes, cut), &req), IsOk()) << "slices of " << cut;
+    EXPECT_EQ(req.parent(), "prefectures/59");
+    EXPECT_EQ(req.organization().display_name(), "Centre social Lazare-Garreau");
+    ASSERT_EQ(req.organization().qpv_codes_size(), 1);
+    EXPECT_EQ(req.organization().qpv_codes(0), "QN05981M");
+  }
+}
+
+TEST(ParseRequest, NamesInvalidUtf8FieldsOfASlicedByteBuffer) {
+  const std::string bytes =
+      Field(1, "prefectures/59") + Field(2, Field(2, std::string("ok\xfe", 3)));
+  for (size_t cut : {bytes.size(), size_t{3}}) {
+    qpv::stakeholder::v1::CreateOrganizationRequest req;
+    const absl::Status s = ParseRequest(Sliced(bytes, cut), &req);
+    EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument));
+    const auto fields = FieldViolationsOf(s);
+    ASSERT_EQ(fields.size(), 1u) << "slices of " << cut;
+    EXPECT_EQ(fields[0].first, "organization.display_name");
+  }
+  qpv::stakeholder::v1::CreateOrganizationRequest req;
+  EXPECT_THAT(ParseRequest(Sliced("\xff\xff\xff", 1), &req),
+              StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 }  // namespace

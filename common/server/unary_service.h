@@ -24,6 +24,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,6 +34,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/logging/log.h"
+#include "common/server/byte_budget.h"
 #include "common/server/drain.h"
 #include "common/server/request_parser.h"
 #include "common/status/grpc_status.h"
@@ -89,13 +91,15 @@ class UnaryService : public grpc::Service {
   template <typename Req, typename Resp>
   using Handler = std::function<absl::StatusOr<Resp>(const Req&, absl::Time deadline)>;
 
+  // With a `budget` (not owned), each call waits for its request's bytes
+  // to fit in it before the request is parsed (byte_budget.h).
   template <typename Req, typename Resp>
-  void Add(const char* method, Handler<Req, Resp> fn) {
+  void Add(const char* method, Handler<Req, Resp> fn, ByteBudget* budget = nullptr) {
     names_.push_back(absl::StrCat("/", service_, "/", method));
     const std::string* name = &names_.back();  // deque: stable addresses
-    auto handler = [this, fn = std::move(fn), name](UnaryService*, grpc::ServerContext* ctx,
-                                                    const grpc::ByteBuffer* in,
-                                                    grpc::ByteBuffer* out) -> grpc::Status {
+    auto handler = [this, fn = std::move(fn), name, budget](
+                       UnaryService*, grpc::ServerContext* ctx, const grpc::ByteBuffer* in,
+                       grpc::ByteBuffer* out) -> grpc::Status {
       Drain& drain = Drain::Get();
       if (!drain.Enter()) {
         return ToGrpcStatus(
@@ -103,9 +107,21 @@ class UnaryService : public grpc::Service {
                        "SERVER_DRAINING"),
             domain_);
       }
-      Req req;
-      const absl::Status parsed = ParseRequest(Flatten(*in), &req);
-      absl::StatusOr<Resp> resp = parsed.ok() ? fn(req, DeadlineOf(ctx)) : parsed;
+      absl::StatusOr<Resp> resp = absl::UnknownError("");
+      {
+        std::optional<absl::StatusOr<ByteBudget::Ticket>> ticket;
+        if (budget != nullptr) {
+          ticket.emplace(budget->Acquire(static_cast<int64_t>(in->Length()), DeadlineOf(ctx),
+                                         [ctx] { return ctx->IsCancelled(); }));
+        }
+        if (ticket && !ticket->ok()) {
+          resp = ticket->status();
+        } else {
+          Req req;
+          const absl::Status parsed = ParseRequest(*in, &req);
+          resp = parsed.ok() ? fn(req, DeadlineOf(ctx)) : parsed;
+        }
+      }
       drain.Exit();
       if (!resp.ok()) return Fail(*name, resp.status());
       grpc::Slice slice = ResponseSlice(*resp);
@@ -133,7 +149,7 @@ class UnaryService : public grpc::Service {
       Drain& drain = Drain::Get();
       if (!drain.Enter()) return Fail(*name, DrainingStatus());
       Req req;
-      absl::Status status = ParseRequest(Flatten(*in), &req);
+      absl::Status status = ParseRequest(*in, &req);
       if (status.ok()) {
         ServerStream<Resp> stream;
         stream.done = [ctx, &drain] { return ctx->IsCancelled() || drain.draining(); };
@@ -180,14 +196,6 @@ class UnaryService : public grpc::Service {
   static absl::Status DrainingStatus() {
     return WithReason(absl::UnavailableError("the server is shutting down; retry"),
                       "SERVER_DRAINING");
-  }
-
-  static std::string Flatten(const grpc::ByteBuffer& buffer) {
-    std::vector<grpc::Slice> slices;
-    std::string out;
-    if (!buffer.Dump(&slices).ok()) return out;
-    for (const auto& s : slices) out.append(reinterpret_cast<const char*>(s.begin()), s.size());
-    return out;
   }
 
   grpc::Status Fail(const std::string& method, const absl::Status& status) const {

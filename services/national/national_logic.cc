@@ -83,29 +83,7 @@ absl::StatusOr<GroupCursor> DecodeGroupCursor(const std::string& cursor) {
   return c;
 }
 
-// Snapshot bytes being stored at once. Each submit stored holds its bytes
-// serialized and the command built from them (~2x its size); the Redis
-// script runs one at a time anyway, so big snapshots queue here instead of
-// adding up (at national scale 4 snapshots of 2 to 8 MB were in flight).
-// A snapshot larger than the budget goes alone.
-constexpr int64_t kApplyBudget = 8 << 20;
-
 }  // namespace
-
-NationalLogic::ApplyTicket::ApplyTicket(NationalLogic* logic, int64_t bytes)
-    : logic_(logic), bytes_(bytes) {
-  absl::MutexLock lock(&logic_->apply_mu_);
-  const auto room = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(logic_->apply_mu_) {
-    return logic_->applying_bytes_ == 0 || logic_->applying_bytes_ + bytes_ <= kApplyBudget;
-  };
-  logic_->apply_mu_.Await(absl::Condition(&room));
-  logic_->applying_bytes_ += bytes_;
-}
-
-NationalLogic::ApplyTicket::~ApplyTicket() {
-  absl::MutexLock lock(&logic_->apply_mu_);
-  logic_->applying_bytes_ -= bytes_;
-}
 
 NationalLogic::NationalLogic(NationalStore* store, Clock* clock, Options options)
     : store_(store), clock_(clock), options_(options) {}
@@ -264,9 +242,6 @@ absl::StatusOr<nv1::SubmitPrefectureSnapshotResponse> NationalLogic::SubmitPrefe
   const nv1::PrefectureSnapshot& s = req.snapshot();
   QPV_RETURN_IF_ERROR(ValidateSnapshot(s, "snapshot"));
   const CellList cells = CellFields(AggregateByMonth(ComputeWorkshopCells(s)));
-  // The store's copies of big snapshots (serialized bytes, the command
-  // sent) are made one budget at a time (kApplyBudget).
-  ApplyTicket ticket(this, static_cast<int64_t>(s.ByteSizeLong()));
   // To the microsecond, as the store keeps it: the entry built from `s`
   // is the one a reload would build.
   const absl::Time now = absl::FromUnixMicros(absl::ToUnixMicros(clock_->Now()));

@@ -185,21 +185,6 @@ class NationalLogic {
   Clock* clock_;
   const Options options_;
 
-  // Holds `bytes` of the apply budget (national_logic.cc) for its life.
-  class ApplyTicket {
-   public:
-    ApplyTicket(NationalLogic* logic, int64_t bytes);
-    ~ApplyTicket();
-    ApplyTicket(const ApplyTicket&) = delete;
-    ApplyTicket& operator=(const ApplyTicket&) = delete;
-
-   private:
-    NationalLogic* logic_;
-    int64_t bytes_;
-  };
-  absl::Mutex apply_mu_;
-  int64_t applying_bytes_ ABSL_GUARDED_BY(apply_mu_) = 0;
-
   // Serialises refreshes (poller and submits).
   absl::Mutex refresh_mu_;
   absl::Mutex pending_mu_;

@@ -4,7 +4,12 @@ namespace qpv::national {
 
 NationalServiceImpl::NationalServiceImpl(NationalLogic* logic)
     : UnaryService("qpv.national.v1.NationalAggregationService", "national") {
-  Add("SubmitPrefectureSnapshot", logic, &NationalLogic::SubmitPrefectureSnapshot);
+  Add<nv1::SubmitPrefectureSnapshotRequest, nv1::SubmitPrefectureSnapshotResponse>(
+      "SubmitPrefectureSnapshot",
+      [logic](const nv1::SubmitPrefectureSnapshotRequest& req, absl::Time) {
+        return logic->SubmitPrefectureSnapshot(req);
+      },
+      &submit_budget_);
   // Served in wire form: a dashboard polled by many screens is built and
   // serialized once per view sync, not per call.
   Add<nv1::GetNationalDashboardRequest, server::SerializedResponse>(
