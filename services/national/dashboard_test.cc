@@ -3,8 +3,10 @@
 #include <map>
 #include <random>
 #include <set>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "common/logging/log.h"
 #include "common/status/status.h"
 #include "common/territory/territory.h"
@@ -515,6 +517,58 @@ TEST(LocalSnapshotTest, OwnSnapshotIsNotReadBackAndMatchesAReload) {
   ASSERT_THAT(sa, IsOk());
   ASSERT_THAT(sb, IsOk());
   EXPECT_EQ(sa->SerializeAsString(), sb->SerializeAsString());
+}
+
+// Stores a snapshot, then holds the submitter's answer until released: a
+// refresh meanwhile sees the new version in the index before the submitter
+// knows it was taken.
+class SlowAnswerStore : public CountingStore {
+ public:
+  absl::StatusOr<ApplyResult> ApplySnapshot(absl::string_view prefecture,
+                                            absl::string_view region, int64_t version,
+                                            absl::Time receive_time, std::string snapshot,
+                                            const CellList& cells) override {
+    auto result = CountingStore::ApplySnapshot(prefecture, region, version, receive_time,
+                                               std::move(snapshot), cells);
+    stored.Notify();
+    answer.WaitForNotification();
+    return result;
+  }
+  absl::Notification stored, answer;
+};
+
+TEST(LocalSnapshotTest, ARefreshDuringTheStoreLeavesThePrefectureToItsSubmitter) {
+  log::SetQuiet(true);
+  SlowAnswerStore store;
+  FakeClock clock(Utc(2018, 3, 20, 12));
+  NationalLogic logic(&store, &clock, {});
+  ASSERT_THAT(logic.Refresh(), IsOk());
+  const int64_t empty_revision = logic.View()->revision;
+  std::mt19937 rng(11);
+  nv1::SubmitPrefectureSnapshotRequest req;
+  *req.mutable_snapshot() = RandomSnapshot(rng, "59", 3);
+  absl::StatusOr<nv1::SubmitPrefectureSnapshotResponse> submitted;
+  std::thread submitter([&] { submitted = logic.SubmitPrefectureSnapshot(req); });
+  store.stored.WaitForNotification();
+  // The poller's refresh: Nord's snapshot is in the store, its submitter
+  // has not heard yet. It is not read back, and the view keeps its old
+  // revision so that the next refresh looks again.
+  ASSERT_THAT(logic.Refresh(), IsOk());
+  EXPECT_EQ(store.loads, 0);
+  const int nord = DepartementIndex("59");
+  EXPECT_EQ(logic.View()->prefectures[nord], nullptr);
+  EXPECT_EQ(logic.View()->revision, empty_revision);
+  store.answer.Notify();
+  submitter.join();
+  ASSERT_THAT(submitted, IsOk());
+  EXPECT_TRUE(submitted->applied());
+  EXPECT_EQ(store.loads, 0);  // the submitter's refresh used the parsed request
+  ASSERT_NE(logic.View()->prefectures[nord], nullptr);
+  EXPECT_EQ(logic.View()->prefectures[nord]->version, 3);
+  EXPECT_EQ(logic.View()->revision, *store.Revision());
+  // And a refresh now has nothing to read.
+  ASSERT_THAT(logic.Refresh(), IsOk());
+  EXPECT_EQ(store.loads, 0);
 }
 
 TEST_F(DashboardTest, PrefectureStatusListsEveryDepartement) {

@@ -174,12 +174,18 @@ absl::Status NationalLogic::Refresh() {
 }
 
 std::shared_ptr<const PrefectureEntry> NationalLogic::LocalEntry(const std::string& code,
-                                                                int64_t version) {
+                                                                int64_t version, bool* storing) {
   std::optional<LocalSnapshot> found;
+  *storing = false;
   {
     absl::MutexLock lock(&pending_mu_);
     for (const LocalSnapshot& local : pending_) {
-      if (local.snapshot->prefecture() == code && local.version == version) found = local;
+      if (local.snapshot->prefecture() != code || local.version != version) continue;
+      if (local.stored) {
+        found = local;
+      } else {
+        *storing = true;
+      }
     }
   }
   if (!found) return nullptr;
@@ -215,9 +221,16 @@ absl::Status NationalLogic::RefreshLocked() {
   // once; a snapshot this instance just stored is taken as parsed.
   std::vector<std::shared_ptr<const PrefectureEntry>> changed;
   changed.reserve(to_load.size());
+  bool deferred = false;
   for (const std::string& code : to_load) {
-    if (auto local = LocalEntry(code, index.versions[code])) {
+    bool storing = false;
+    if (auto local = LocalEntry(code, index.versions[code], &storing)) {
       changed.push_back(std::move(local));
+      continue;
+    }
+    if (storing) {
+      // Its submitter refreshes as soon as the store answers it.
+      deferred = true;
       continue;
     }
     QPV_ASSIGN_OR_RETURN(std::vector<StoredSnapshot> stored, store_->Load({code}));
@@ -232,7 +245,9 @@ absl::Status NationalLogic::RefreshLocked() {
       changed.push_back(*std::move(entry));
     }
   }
-  Publish(NextView(*base, index.revision, changed, removed));
+  // A view that left a préfecture to its submitter keeps the old revision,
+  // so that the next refresh reads the index again.
+  Publish(NextView(*base, deferred ? base->revision : index.revision, changed, removed));
   if (!changed.empty() || !removed.empty()) trim_pending_ = true;
   return absl::OkStatus();
 }
@@ -245,29 +260,38 @@ absl::StatusOr<nv1::SubmitPrefectureSnapshotResponse> NationalLogic::SubmitPrefe
   // To the microsecond, as the store keeps it: the entry built from `s`
   // is the one a reload would build.
   const absl::Time now = absl::FromUnixMicros(absl::ToUnixMicros(clock_->Now()));
-  QPV_ASSIGN_OR_RETURN(
-      ApplyResult result,
+  const auto mine = [&s](const LocalSnapshot& l) { return l.snapshot == &s; };
+  {
+    absl::MutexLock lock(&pending_mu_);
+    pending_.push_back({&s, s.version(), now});
+  }
+  absl::StatusOr<ApplyResult> applied =
       store_->ApplySnapshot(s.prefecture(), territory::RegionOf(s.prefecture()), s.version(), now,
-                            s.SerializeAsString(), cells));
+                            s.SerializeAsString(), cells);
+  if (!applied.ok() || !applied->applied) {
+    // Not ours in the store (or not known to be): a refresh reads it back.
+    absl::MutexLock lock(&pending_mu_);
+    pending_.erase(std::find_if(pending_.begin(), pending_.end(), mine));
+  }
+  QPV_RETURN_IF_ERROR(applied.status());
+  const ApplyResult& result = *applied;
   if (result.applied) {
     log::Info(
         "snapshot_applied",
         {{"prefecture", s.prefecture()}, {"version", s.version()}, {"revision", result.revision}});
     // Read-your-writes on this instance; the poller catches up otherwise.
-    // Registered only once applied: the store then holds these very bytes
-    // at this version (another replica's snapshot of the same version was
-    // refused).
+    // The store holds these very bytes at this version (another replica's
+    // snapshot of the same version was refused).
     {
       absl::MutexLock lock(&pending_mu_);
-      pending_.push_back({&s, s.version(), now});
+      std::find_if(pending_.begin(), pending_.end(), mine)->stored = true;
     }
     absl::Status refreshed;
     {
       absl::MutexLock refresh(&refresh_mu_);
       refreshed = RefreshLocked();
       absl::MutexLock lock(&pending_mu_);
-      pending_.erase(std::find_if(pending_.begin(), pending_.end(),
-                                  [&](const LocalSnapshot& l) { return l.snapshot == &s; }));
+      pending_.erase(std::find_if(pending_.begin(), pending_.end(), mine));
     }
     if (!refreshed.ok()) {
       log::Warn("view_refresh_failed", {{"error", std::string(refreshed.message())}});

@@ -165,20 +165,29 @@ class NationalLogic {
   // ~25 MB of parse at national scale; a local Redis answers in well under
   // a millisecond, so a cold load of 101 is no slower).
   absl::Status RefreshLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(refresh_mu_);
-  // The entry of a pending local snapshot of (code, version), or null.
-  std::shared_ptr<const PrefectureEntry> LocalEntry(const std::string& code, int64_t version)
+  // The entry of a local snapshot of (code, version) that the store took,
+  // or null; `storing` is set when one of that version is still being
+  // stored (the store may have taken it: its submitter has not heard yet).
+  std::shared_ptr<const PrefectureEntry> LocalEntry(const std::string& code, int64_t version,
+                                                    bool* storing)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(refresh_mu_);
   void Publish(std::shared_ptr<const ViewState> view);
   void MarkSynced();
   void PollLoop();
 
-  // A snapshot this instance just stored, parsed, which a refresh uses
-  // instead of reading it back (valid while it is in pending_: its
-  // submitter removes it under refresh_mu_, after its own refresh).
+  // A snapshot this instance is storing or just stored, parsed, which a
+  // refresh uses instead of reading it back (valid while it is in
+  // pending_: its submitter removes it under refresh_mu_, after its own
+  // refresh). Registered before the store is asked: a refresh that sees
+  // the new version in the store's index before the submitter has its
+  // answer leaves that préfecture to the submitter's own refresh instead
+  // of reading the snapshot back (at national scale, reads of up to 8 MB
+  // and their parse at the busiest moment of an ingest).
   struct LocalSnapshot {
     const nv1::PrefectureSnapshot* snapshot = nullptr;
     int64_t version = 0;
     absl::Time receive_time;
+    bool stored = false;  // the store took it
   };
 
   NationalStore* store_;
