@@ -15,11 +15,12 @@
 // accepted a snapshot builds its view entry from the request it already
 // parsed instead of reading the bytes back from Redis (at national scale a
 // snapshot is up to ~8 MB and its parse ~25 MB: reading it back doubled the
-// ingest's peak); snapshots of other replicas are read one at a time; and
-// concurrent submits store at most 8 MB of snapshots at once (the bytes
-// serialized for the store and the command built from them; a bigger one
-// goes alone). The
-// unfiltered dashboard is computed once per view revision, on first use.
+// ingest's peak), and a refresh that meets one still being stored leaves
+// it to its submitter; snapshots of other replicas are read one at a time;
+// and the service handles at most 8 MiB of submitted snapshots at once
+// (kSubmitBudgetBytes, national_service.h: parse, store, view entry; a
+// bigger one goes alone). The unfiltered dashboard is computed once per
+// view revision, on first use.
 //
 // Good practices are grouped on a background thread (good_practices.h:
 // ~10 s of CPU and ~70 MiB transient at national scale). The first
