@@ -58,7 +58,9 @@ absl::Status ParseRequest(const std::string& bytes, google::protobuf::Message* m
 
 absl::Status ParseRequest(const grpc::ByteBuffer& buffer, google::protobuf::Message* msg) {
   std::vector<grpc::Slice> slices;
-  if (!buffer.Dump(&slices).ok()) return InvalidField("request", "is not a valid encoded message");
+  // A buffer gRPC left empty (no bytes at all) is the empty message, as
+  // before.
+  if (!buffer.Dump(&slices).ok()) return ParseRequest(std::string(), msg);
   if (slices.size() == 1) {
     if (msg->ParseFromArray(slices[0].begin(), static_cast<int>(slices[0].size()))) {
       return absl::OkStatus();

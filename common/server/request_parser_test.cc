@@ -81,5 +81,15 @@ TEST(ParseRequest, NamesInvalidUtf8FieldsOfASlicedByteBuffer) {
               StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
+TEST(ParseRequest, AnEmptyByteBufferIsTheEmptyMessage) {
+  qpv::stakeholder::v1::CreateOrganizationRequest req;
+  req.set_parent("left over");
+  ASSERT_THAT(ParseRequest(grpc::ByteBuffer(), &req), IsOk());  // never filled
+  EXPECT_EQ(req.parent(), "");
+  req.set_parent("left over");
+  ASSERT_THAT(ParseRequest(Sliced("", 1), &req), IsOk());  // no slice
+  EXPECT_EQ(req.parent(), "");
+}
+
 }  // namespace
 }  // namespace qpv::server
