@@ -211,8 +211,8 @@ class Wire {
 // the replies of the calls behind it stay in step.
 struct Request {
   Request(std::string w, size_t n) : wire(std::move(w)), count(n) {}
-  std::string wire;     // the formatted commands (its caller takes it back once done)
-  const size_t count;      // how many replies they produce
+  std::string wire;     // the formatted commands (its caller may take them back once done)
+  const size_t count;   // how many replies they produce
   // Filled by the leader that sends the request; read by the caller once
   // `done` (both under the connection's mutex).
   std::vector<Reply> replies;

@@ -47,7 +47,6 @@ class ByteBudget {
   absl::StatusOr<Ticket> Acquire(int64_t bytes, absl::Time deadline,
                                  const std::function<bool()>& cancelled);
 
-  int64_t limit() const { return limit_; }
   int64_t in_use() const;
   int waiting() const;
 

@@ -61,6 +61,8 @@ absl::Status ParseRequest(const grpc::ByteBuffer& buffer, google::protobuf::Mess
   // A buffer gRPC left empty (no bytes at all) is the empty message, as
   // before.
   if (!buffer.Dump(&slices).ok()) return ParseRequest(std::string(), msg);
+  // One slice (every small request): parsed in place, without the two
+  // small allocations the stream of streams below costs.
   if (slices.size() == 1) {
     if (msg->ParseFromArray(slices[0].begin(), static_cast<int>(slices[0].size()))) {
       return absl::OkStatus();

@@ -107,21 +107,7 @@ class UnaryService : public grpc::Service {
                        "SERVER_DRAINING"),
             domain_);
       }
-      absl::StatusOr<Resp> resp = absl::UnknownError("");
-      {
-        std::optional<absl::StatusOr<ByteBudget::Ticket>> ticket;
-        if (budget != nullptr) {
-          ticket.emplace(budget->Acquire(static_cast<int64_t>(in->Length()), DeadlineOf(ctx),
-                                         [ctx] { return ctx->IsCancelled(); }));
-        }
-        if (ticket && !ticket->ok()) {
-          resp = ticket->status();
-        } else {
-          Req req;
-          const absl::Status parsed = ParseRequest(*in, &req);
-          resp = parsed.ok() ? fn(req, DeadlineOf(ctx)) : parsed;
-        }
-      }
+      absl::StatusOr<Resp> resp = Handle<Req, Resp>(fn, budget, ctx, *in);
       drain.Exit();
       if (!resp.ok()) return Fail(*name, resp.status());
       grpc::Slice slice = ResponseSlice(*resp);
@@ -178,8 +164,10 @@ class UnaryService : public grpc::Service {
     Add<Req, Resp>(method, [logic, fn](const Req& r, absl::Time d) { return (logic->*fn)(r, d); });
   }
   template <typename Logic, typename Req, typename Resp>
-  void Add(const char* method, Logic* logic, absl::StatusOr<Resp> (Logic::*fn)(const Req&)) {
-    Add<Req, Resp>(method, [logic, fn](const Req& r, absl::Time) { return (logic->*fn)(r); });
+  void Add(const char* method, Logic* logic, absl::StatusOr<Resp> (Logic::*fn)(const Req&),
+           ByteBudget* budget = nullptr) {
+    Add<Req, Resp>(
+        method, [logic, fn](const Req& r, absl::Time) { return (logic->*fn)(r); }, budget);
   }
   // Methods that return google.protobuf.Empty.
   template <typename Logic, typename Req>
@@ -193,6 +181,25 @@ class UnaryService : public grpc::Service {
   }
 
  private:
+  // Waits for the call's turn in `budget` (if any), parses the request and
+  // runs the handler; the turn is held until the handler returns.
+  template <typename Req, typename Resp>
+  static absl::StatusOr<Resp> Handle(const Handler<Req, Resp>& fn, ByteBudget* budget,
+                                     grpc::ServerContext* ctx, const grpc::ByteBuffer& in) {
+    std::optional<ByteBudget::Ticket> turn;
+    if (budget != nullptr) {
+      absl::StatusOr<ByteBudget::Ticket> ticket =
+          budget->Acquire(static_cast<int64_t>(in.Length()), DeadlineOf(ctx),
+                          [ctx] { return ctx->IsCancelled(); });
+      if (!ticket.ok()) return ticket.status();
+      turn.emplace(*std::move(ticket));
+    }
+    Req req;
+    const absl::Status parsed = ParseRequest(in, &req);
+    if (!parsed.ok()) return parsed;
+    return fn(req, DeadlineOf(ctx));
+  }
+
   static absl::Status DrainingStatus() {
     return WithReason(absl::UnavailableError("the server is shutting down; retry"),
                       "SERVER_DRAINING");

@@ -2,13 +2,10 @@
 
 namespace qpv::national {
 
-NationalServiceImpl::NationalServiceImpl(NationalLogic* logic)
-    : UnaryService("qpv.national.v1.NationalAggregationService", "national") {
-  Add<nv1::SubmitPrefectureSnapshotRequest, nv1::SubmitPrefectureSnapshotResponse>(
-      "SubmitPrefectureSnapshot",
-      [logic](const nv1::SubmitPrefectureSnapshotRequest& req, absl::Time) {
-        return logic->SubmitPrefectureSnapshot(req);
-      },
+NationalServiceImpl::NationalServiceImpl(NationalLogic* logic, int64_t submit_budget_bytes)
+    : UnaryService("qpv.national.v1.NationalAggregationService", "national"),
+      submit_budget_(submit_budget_bytes) {
+  Add("SubmitPrefectureSnapshot", logic, &NationalLogic::SubmitPrefectureSnapshot,
       &submit_budget_);
   // Served in wire form: a dashboard polled by many screens is built and
   // serialized once per view sync, not per call.

@@ -21,10 +21,11 @@ inline constexpr int64_t kSubmitBudgetBytes = 8 << 20;
 class NationalServiceImpl : public server::UnaryService {
  public:
   // `logic` is not owned.
-  explicit NationalServiceImpl(NationalLogic* logic);
+  explicit NationalServiceImpl(NationalLogic* logic,
+                               int64_t submit_budget_bytes = kSubmitBudgetBytes);
 
  private:
-  server::ByteBudget submit_budget_{kSubmitBudgetBytes};
+  server::ByteBudget submit_budget_;
 };
 
 }  // namespace qpv::national

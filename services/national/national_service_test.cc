@@ -291,6 +291,59 @@ TEST_F(ServiceTest, WatchOverGrpc) {
   EXPECT_EQ(BadFields(status), (std::set<std::string>{"theme"}));
 }
 
+// A store whose ApplySnapshot waits until released, counting its calls.
+class HeldStore : public MemoryNationalStore {
+ public:
+  absl::StatusOr<ApplyResult> ApplySnapshot(absl::string_view prefecture,
+                                            absl::string_view region, int64_t version,
+                                            absl::Time receive_time, std::string snapshot,
+                                            const CellList& cells) override {
+    if (++applies == 1) entered.Notify();
+    release.WaitForNotification();
+    return MemoryNationalStore::ApplySnapshot(prefecture, region, version, receive_time,
+                                              std::move(snapshot), cells);
+  }
+  std::atomic<int> applies{0};
+  absl::Notification entered, release;
+};
+
+// Through gRPC: with the submit budget taken by a snapshot being stored, the
+// next one waits before it is even parsed, and leaves the queue at its
+// deadline without reaching the store.
+TEST(SubmitBudgetTest, ASubmitWaitsItsTurnAndLeavesAtItsDeadline) {
+  log::SetQuiet(true);
+  HeldStore store;
+  FakeClock clock;
+  NationalLogic logic(&store, &clock, {});
+  ASSERT_THAT(logic.Refresh(), IsOk());
+  NationalServiceImpl service(&logic, /*submit_budget_bytes=*/1);  // one snapshot at a time
+  grpc::ServerBuilder builder;
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  auto stub = NationalAggregationService::NewStub(server->InProcessChannel(grpc::ChannelArguments()));
+  const auto submit = [&](const nv1::PrefectureSnapshot& s, std::chrono::milliseconds timeout) {
+    nv1::SubmitPrefectureSnapshotRequest req;
+    *req.mutable_snapshot() = s;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + timeout);
+    nv1::SubmitPrefectureSnapshotResponse resp;
+    return stub->SubmitPrefectureSnapshot(&ctx, req, &resp);
+  };
+  grpc::Status first;
+  std::thread holder([&] { first = submit(Snapshot("59", 1, 12), std::chrono::seconds(30)); });
+  store.entered.WaitForNotification();
+  const grpc::Status late = submit(Snapshot("62", 1, 5), std::chrono::milliseconds(300));
+  EXPECT_EQ(late.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_EQ(store.applies.load(), 1);  // the second never reached the store
+  store.release.Notify();
+  holder.join();
+  EXPECT_TRUE(first.ok()) << first.error_message();
+  // The one that timed out left the queue: the next goes through.
+  EXPECT_TRUE(submit(Snapshot("62", 2, 5), std::chrono::seconds(30)).ok());
+  EXPECT_EQ(store.applies.load(), 2);
+  server->Shutdown();
+}
+
 TEST_F(ServiceTest, AHundredWatchersAtOnce) {
   constexpr int kWatchers = 100;
   std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
