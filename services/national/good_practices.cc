@@ -1,6 +1,7 @@
 #include "services/national/good_practices.h"
 
 #include <algorithm>
+#include <array>
 #include <climits>
 #include <numeric>
 #include <set>
@@ -83,6 +84,25 @@ class ShinglePool {
   }
   bool empty(uint32_t i) const { return size_[i] == 0; }
 
+  // The value a shingle already added is stored as.
+  uint32_t Value(uint32_t x) const {
+    auto it = ids_.find(x);
+    return it != ids_.end() ? it->second : Wide(x);
+  }
+
+  // f(value, shingle) for each shingle of set i. A shingle stored above the
+  // ids comes back as itself, but for the last 65,536 hashes (one in 65,536),
+  // which come back as another fixed hash.
+  template <typename F>
+  void ForEach(uint32_t i, F&& f) const {
+    Visit(i, [&](const auto* x, uint32_t nx) {
+      for (uint32_t k = 0; k < nx; ++k) {
+        const uint32_t v = x[k];
+        f(v, v < kIds ? shingle_of_id_[v] : v - kIds);
+      }
+    });
+  }
+
   // Identical sets hash alike.
   uint64_t SetHash(uint32_t i) const {
     return Visit(i, [&](const auto* x, uint32_t nx) {
@@ -103,6 +123,7 @@ class ShinglePool {
   static constexpr uint32_t kIds = 1u << 16;
 
   static bool IsNarrow(const std::vector<uint32_t>& v) { return v.empty() || v.back() < kIds; }
+  static uint32_t Wide(uint32_t x) { return kIds + x % (UINT32_MAX - kIds + 1); }
 
   // The set's values, sorted: ids for shingles in the dictionary (added
   // while there is room), the others above every id.
@@ -113,8 +134,9 @@ class ShinglePool {
       auto it = ids_.find(x);
       if (it == ids_.end() && ids_.size() < kIds) {
         it = ids_.emplace(x, static_cast<uint16_t>(ids_.size())).first;
+        shingle_of_id_.push_back(x);
       }
-      out.push_back(it != ids_.end() ? it->second : kIds + x % (UINT32_MAX - kIds + 1));
+      out.push_back(it != ids_.end() ? it->second : Wide(x));
     }
     std::sort(out.begin(), out.end());
     return out;
@@ -156,6 +178,7 @@ class ShinglePool {
   }
 
   absl::flat_hash_map<uint32_t, uint16_t> ids_;  // shingle -> id, the first 65,536 seen
+  std::vector<uint32_t> shingle_of_id_;
   std::vector<std::vector<uint16_t>> narrow_;    // per préfecture
   std::vector<std::vector<uint32_t>> wide_;
   std::vector<const void*> begin_;
@@ -207,48 +230,62 @@ std::vector<std::vector<uint32_t>> ReadShingles(const std::vector<PracticeSource
   return sets;
 }
 
-// The LSH band keys of one préfecture's sources, each signature without the
-// shingles common among that préfecture's actions (text_similarity.h,
-// step 3).
-std::vector<BandKeys> PrefectureBands(const std::vector<std::vector<uint32_t>>& sets) {
-  int actions = 0;
-  absl::flat_hash_map<uint32_t, int> df;
-  for (const auto& set : sets) {
-    if (set.empty()) continue;
-    ++actions;
-    for (uint32_t x : set) ++df[x];
-  }
-  const double limit = std::max<double>(kCommonMin, kCommonShare * actions);
-  absl::flat_hash_set<uint32_t> common;
-  for (const auto& [x, n] : df) {
-    if (n > limit) common.insert(x);
-  }
-  df = {};
-  std::vector<BandKeys> bands(sets.size());
-  std::vector<uint64_t> rare, all;
-  for (size_t k = 0; k < sets.size(); ++k) {
-    if (sets[k].empty()) continue;
-    rare.clear();
-    all.clear();
-    for (uint32_t x : sets[k]) {
-      all.push_back(x);
-      if (!common.contains(x)) rare.push_back(x);
+// The shingles common among one préfecture's actions, left out of their
+// signatures (text_similarity.h, step 3), as the pool stores them.
+class CommonShingles {
+ public:
+  CommonShingles(const std::vector<std::vector<uint32_t>>& sets, const ShinglePool& pool) {
+    int actions = 0;
+    absl::flat_hash_map<uint32_t, int> df;
+    for (const auto& set : sets) {
+      if (set.empty()) continue;
+      ++actions;
+      for (uint32_t x : set) ++df[x];
     }
-    bands[k] = Bands(MinHash(rare.empty() ? all : rare));
+    const double limit = std::max<double>(kCommonMin, kCommonShare * actions);
+    for (const auto& [x, n] : df) {
+      if (n <= limit) continue;
+      const uint32_t v = pool.Value(x);
+      if (v < ids_.size()) {
+        ids_[v] = true;
+      } else {
+        others_.insert(v);
+      }
+    }
   }
-  return bands;
+  bool contains(uint32_t v) const { return v < ids_.size() ? ids_[v] : others_.contains(v); }
+
+ private:
+  std::vector<bool> ids_ = std::vector<bool>(1 << 16);  // 8 KiB
+  absl::flat_hash_set<uint32_t> others_;
+};
+
+// The shingles that make set i's signature: those not common in its
+// préfecture, or every one when all are.
+void SignatureShingles(const ShinglePool& pool, uint32_t i, const CommonShingles& common,
+                       std::vector<uint64_t>& out) {
+  out.clear();
+  pool.ForEach(i, [&](uint32_t v, uint32_t x) {
+    if (!common.contains(v)) out.push_back(x);
+  });
+  if (out.empty()) pool.ForEach(i, [&](uint32_t, uint32_t x) { out.push_back(x); });
 }
+
+// The low 16 bits of every band key: enough to tell, but once in 65,536,
+// whether two actions met in a band, for 64 bytes per action instead of
+// 128. The exact keys that make the buckets are computed a band at a time.
+using BandPrints = std::array<uint16_t, kBands>;
 
 // True when the pair met in an earlier band's bucket, not counting the
 // buckets whose bit is set in `skip`.
-bool ComparedBefore(const BandKeys& a, const BandKeys& b, uint32_t skip, int band) {
+bool ComparedBefore(const BandPrints& a, const BandPrints& b, uint32_t skip, int band) {
   for (int k = 0; k < band; ++k) {
     if (a[k] == b[k] && (skip & (1u << k)) == 0) return true;
   }
   return false;
 }
 
-int SharedBands(const BandKeys& a, const BandKeys& b) {
+int SharedBands(const BandPrints& a, const BandPrints& b) {
   int n = 0;
   for (int k = 0; k < kBands; ++k) n += a[k] == b[k];
   return n;
@@ -256,16 +293,25 @@ int SharedBands(const BandKeys& a, const BandKeys& b) {
 
 // Joins the sources whose texts are alike in `uf`. Each préfecture is read
 // once: its shingle sets go to the pool (kept for the exact comparisons),
-// its band keys computed while its common shingles are known.
+// the shingles common among its actions are noted, and its actions' band
+// prints computed.
 void JoinSimilar(const std::vector<PracticeSource>& sources, double threshold, UnionFind& uf) {
   const size_t n = sources.size();
   ShinglePool pool(n);
-  std::vector<BandKeys> bands(n);  // by source index
+  std::vector<CommonShingles> commons;
+  std::vector<uint32_t> prefecture_of(n);  // an index into commons
+  std::vector<BandPrints> prints(n);
+  std::vector<uint64_t> shingles;
   for (const std::vector<uint32_t>& indexes : ByPrefecture(sources)) {
-    std::vector<std::vector<uint32_t>> sets = ReadShingles(sources, indexes);
-    const std::vector<BandKeys> keys = PrefectureBands(sets);
-    for (size_t k = 0; k < indexes.size(); ++k) bands[indexes[k]] = keys[k];
+    const std::vector<std::vector<uint32_t>> sets = ReadShingles(sources, indexes);
     pool.Add(indexes, sets);
+    const CommonShingles& common = commons.emplace_back(sets, pool);
+    for (uint32_t i : indexes) {
+      prefecture_of[i] = static_cast<uint32_t>(commons.size() - 1);
+      if (pool.empty(i)) continue;
+      SignatureShingles(pool, i, common, shingles);
+      for (int b = 0; b < kBands; ++b) prints[i][b] = static_cast<uint16_t>(BandKey(b, shingles));
+    }
   }
   // Exact duplicates join at once; one of each goes on to LSH.
   std::vector<uint32_t> distinct;
@@ -286,7 +332,11 @@ void JoinSimilar(const std::vector<PracticeSource>& sources, double threshold, U
   std::vector<uint32_t> crowded_bands(distinct.size(), 0);
   for (int b = 0; b < kBands; ++b) {
     bucket.clear();
-    for (uint32_t k = 0; k < distinct.size(); ++k) bucket.push_back({bands[distinct[k]][b], k});
+    for (uint32_t k = 0; k < distinct.size(); ++k) {
+      const uint32_t i = distinct[k];
+      SignatureShingles(pool, i, commons[prefecture_of[i]], shingles);
+      bucket.push_back({BandKey(b, shingles), k});
+    }
     std::sort(bucket.begin(), bucket.end());
     for (size_t lo = 0; lo < bucket.size();) {
       size_t hi = lo + 1;
@@ -303,8 +353,8 @@ void JoinSimilar(const std::vector<PracticeSource>& sources, double threshold, U
           if (uf.Find(a) == uf.Find(c)) continue;
           // A pair is compared once: in the first bucket where it is sure to
           // be compared, and in a crowded one only the first time it meets.
-          if (ComparedBefore(bands[a], bands[c], crowded ? 0u : crowded_bands[p], b)) continue;
-          if (crowded && SharedBands(bands[a], bands[c]) < 2) continue;
+          if (ComparedBefore(prints[a], prints[c], crowded ? 0u : crowded_bands[p], b)) continue;
+          if (crowded && SharedBands(prints[a], prints[c]) < 2) continue;
           if (pool.Similar(a, c, threshold)) uf.Unite(a, c);
         }
       }

@@ -230,6 +230,12 @@ TEST(TextSimilarityTest, MinHashIsStableAndEstimatesJaccard) {
   EXPECT_EQ(MinHash(a), MinHash(a));
   EXPECT_EQ(Bands(MinHash(a)),
             Bands(MinHash(Shingles("PARRAINAGE DES JEUNES DIPLOMES", kParrainage))));
+  // A band's key alone is the signature's.
+  for (int band = 0; band < kBands; ++band) {
+    EXPECT_EQ(BandKey(band, a), Bands(MinHash(a))[band]) << band;
+    EXPECT_EQ(BandKey(band, b), Bands(MinHash(b))[band]) << band;
+  }
+  EXPECT_EQ(BandKey(3, {}), Bands(MinHash({}))[3]);
   int equal = 0;
   const Signature sa = MinHash(a), sb = MinHash(b);
   for (int i = 0; i < kMinHashes; ++i) equal += sa[i] == sb[i];

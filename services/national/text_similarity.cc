@@ -196,14 +196,31 @@ Signature MinHash(const std::vector<uint64_t>& shingles) {
   return sig;
 }
 
+namespace {
+
+// The key of a band from its rows' minimums.
+uint32_t KeyOfRows(const uint64_t* rows) {
+  uint64_t h = 0x9e3779b97f4a7c15ULL;
+  for (int r = 0; r < kRows; ++r) h = Mix(h ^ rows[r]) + r;
+  return static_cast<uint32_t>(h ^ (h >> 32));
+}
+
+}  // namespace
+
 BandKeys Bands(const Signature& signature) {
   BandKeys keys;
-  for (int b = 0; b < kBands; ++b) {
-    uint64_t h = 0x9e3779b97f4a7c15ULL;
-    for (int r = 0; r < kRows; ++r) h = Mix(h ^ signature[b * kRows + r]) + r;
-    keys[b] = static_cast<uint32_t>(h ^ (h >> 32));
-  }
+  for (int b = 0; b < kBands; ++b) keys[b] = KeyOfRows(&signature[b * kRows]);
   return keys;
+}
+
+uint32_t BandKey(int band, const std::vector<uint64_t>& shingles) {
+  std::array<uint64_t, kRows> rows;
+  rows.fill(std::numeric_limits<uint64_t>::max());
+  const uint64_t* seeds = &Seeds()[band * kRows];
+  for (uint64_t s : shingles) {
+    for (int r = 0; r < kRows; ++r) rows[r] = std::min(rows[r], Mix(s ^ seeds[r]));
+  }
+  return KeyOfRows(rows.data());
 }
 
 double Jaccard(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {

@@ -67,6 +67,10 @@ Signature MinHash(const std::vector<uint64_t>& shingles);
 inline constexpr double kCommonShare = 0.02;
 inline constexpr int kCommonMin = 10;
 BandKeys Bands(const Signature& signature);
+// Bands(MinHash(shingles))[band] alone, from the kRows hash functions of
+// that band: a grouping that keeps every band key of every action at once
+// would hold 128 bytes per action.
+uint32_t BandKey(int band, const std::vector<uint64_t>& shingles);
 
 // |a ∩ b| / |a ∪ b| of two sorted unique sets; 0 when both are empty.
 double Jaccard(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b);
