@@ -63,11 +63,14 @@ std::string MonthName(int month);  // "2018-02"
 std::string MetricName(int metric);
 
 // One cell of one workshop: index = theme_key * kMetricCount + metric. Counts
-// of one workshop are bounded by validation, so 32 bits hold them.
-struct Cell {
+// of one workshop are bounded by validation, so 32 bits hold them. Packed:
+// 6 bytes instead of 8 for the ~125 cells of each workshop the view keeps
+// (~2.5 MiB at national scale); x86 reads the unaligned value at no cost.
+struct __attribute__((packed)) Cell {
   uint16_t index = 0;
   int32_t value = 0;
 };
+static_assert(sizeof(Cell) == 6);
 
 struct WorkshopCells {
   absl::Time start;
