@@ -146,8 +146,15 @@ class FeedTest(StackTestCase):
         done = [0]
         failures = []
         lock = threading.Lock()
+        # Quarter q of the load waits for kill q: the kills always land while
+        # writes are still coming (on a quick machine the load used to end
+        # before the third restart was through).
+        killed = [threading.Event() for _ in range(3)]
 
         def one(i):
+            quarter = i * 4 // LOAD
+            if quarter > 0:
+                killed[quarter - 1].wait(60)
             try:
                 self.contribution(i)
             except Exception as e:  # noqa: BLE001
@@ -166,6 +173,7 @@ class FeedTest(StackTestCase):
             self.assertTrue(loader.is_alive(), "the load ended before kill %d" % (k + 1))
             self.stack.kill_service(NATIONAL)
             kills.append(done[0])
+            killed[k].set()
             time.sleep(0.5)
             self.stack.start_service(NATIONAL)
         loader.join()
