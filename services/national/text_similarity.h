@@ -26,7 +26,7 @@
 //    Step 4 still uses every shingle.
 // 4. A candidate pair is confirmed when the exact Jaccard similarity of the
 //    two shingle sets is >= kSimilarityThreshold = 0.4.
-// Tuning (text_similarity_test.cc, French rewordings of one action against
+// Tuning (good_practices_test.cc, TextSimilarityTest: French rewordings of one action against
 // different actions on the same theme): rewordings (plural/singular,
 // accents and case, words added, phrases swapped) score 0.41 to 1.0;
 // different actions 0.03 to 0.26, and 0.36 for two template-like texts
