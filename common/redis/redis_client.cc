@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <hiredis/hiredis.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -205,6 +206,56 @@ class Wire {
   size_t count_ = 0;  // commands, hence replies
 };
 
+// Sends `cmd` on a connection that has nothing else in flight and reads its
+// reply.
+absl::StatusOr<std::unique_ptr<Reply>> SendAndRead(redisContext* ctx,
+                                                    const std::vector<std::string>& cmd) {
+  Wire wire(Wire::SizeOf(cmd));
+  wire.Command(cmd.size()).Args(cmd);
+  void* raw = nullptr;
+  if (redisAppendFormattedCommand(ctx, wire.bytes().data(), wire.bytes().size()) != REDIS_OK ||
+      redisGetReply(ctx, &raw) != REDIS_OK || raw == nullptr) {
+    return Unavailable(ctx->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK)
+                           ? "timed out"
+                           : "connection lost");
+  }
+  return std::unique_ptr<Reply>(static_cast<Reply*>(raw));
+}
+
+// A new connection, with our reply functions and timeouts, after AUTH and
+// SELECT and, `with_setup`, the options' connection_setup.
+absl::StatusOr<ContextPtr> DialContext(const Endpoint& endpoint, const Options& options,
+                                       bool with_setup) {
+  const timeval ct = ToTv(options.connect_timeout);
+  ContextPtr ctx(endpoint.unix_path.empty()
+                     ? redisConnectWithTimeout(endpoint.host.c_str(), endpoint.port, ct)
+                     : redisConnectUnixWithTimeout(endpoint.unix_path.c_str(), ct));
+  if (!ctx) return Unavailable("cannot allocate a connection");
+  if (ctx->err) {
+    log::Warn("redis_connect_failed", {{"error", ctx->errstr}});
+    return Unavailable("cannot connect");
+  }
+  ctx->reader->fn = &kReplyFunctions;
+  if (redisSetTimeout(ctx.get(), ToTv(options.command_timeout)) != REDIS_OK) {
+    return Unavailable("cannot set timeout");
+  }
+  std::vector<std::vector<std::string>> setup;
+  if (!endpoint.password.empty()) setup.push_back({"AUTH", endpoint.password});
+  if (endpoint.db != 0) setup.push_back({"SELECT", std::to_string(endpoint.db)});
+  if (with_setup && options.connection_setup) {
+    for (auto& cmd : options.connection_setup()) setup.push_back(std::move(cmd));
+  }
+  for (const auto& cmd : setup) {
+    auto r = SendAndRead(ctx.get(), cmd);
+    if (!r.ok()) return Unavailable("connection setup failed");
+    if ((*r)->is_error()) {
+      log::Error("redis_setup_failed", {{"command", cmd[0]}, {"error", (*r)->str}});
+      return Unavailable("connection setup refused");
+    }
+  }
+  return ctx;
+}
+
 // One caller's commands, queued on a connection as a unit, and what came
 // back. Shared by the caller and the leader that sends it: a caller that
 // timed out leaves, and the leader still reads (and drops) its replies, so
@@ -360,38 +411,9 @@ class RedisClient::Connection {
 
   absl::Status Dial() {
     const uint64_t epoch = epoch_->load();
-    const timeval ct = ToTv(options_.connect_timeout);
-    ContextPtr ctx(endpoint_.unix_path.empty()
-                       ? redisConnectWithTimeout(endpoint_.host.c_str(), endpoint_.port, ct)
-                       : redisConnectUnixWithTimeout(endpoint_.unix_path.c_str(), ct));
-    if (!ctx) return Unavailable("cannot allocate a connection");
-    if (ctx->err) {
-      log::Warn("redis_connect_failed", {{"error", ctx->errstr}});
-      return Unavailable("cannot connect");
-    }
-    ctx->reader->fn = &kReplyFunctions;
-    if (redisSetTimeout(ctx.get(), ToTv(options_.command_timeout)) != REDIS_OK) {
-      return Unavailable("cannot set timeout");
-    }
-    std::vector<std::vector<std::string>> setup;
-    if (!endpoint_.password.empty()) setup.push_back({"AUTH", endpoint_.password});
-    if (endpoint_.db != 0) setup.push_back({"SELECT", std::to_string(endpoint_.db)});
-    for (const auto& cmd : setup) {
-      Wire wire(Wire::SizeOf(cmd));
-      wire.Command(cmd.size()).Args(cmd);
-      void* raw = nullptr;
-      if (redisAppendFormattedCommand(ctx.get(), wire.bytes().data(), wire.bytes().size()) !=
-              REDIS_OK ||
-          redisGetReply(ctx.get(), &raw) != REDIS_OK || raw == nullptr) {
-        return Unavailable("connection setup failed");
-      }
-      std::unique_ptr<Reply> r(static_cast<Reply*>(raw));
-      if (r->is_error()) {
-        log::Error("redis_setup_failed", {{"command", cmd[0]}, {"error", r->str}});
-        return Unavailable("connection setup refused");
-      }
-    }
-    ctx_ = std::move(ctx);
+    auto ctx = DialContext(endpoint_, options_, /*with_setup=*/true);
+    if (!ctx.ok()) return ctx.status();
+    ctx_ = *std::move(ctx);
     ctx_epoch_ = epoch;
     return absl::OkStatus();
   }
@@ -538,6 +560,68 @@ absl::StatusOr<Reply> RedisClient::Eval(Script& script, const std::vector<std::s
 absl::Status RedisClient::Ping() {
   auto r = Command({"PING"});
   return r.ok() ? absl::OkStatus() : r.status();
+}
+
+// ------------------------------------------------------ dedicated connection
+
+struct DedicatedConnection::Context {
+  ContextPtr ctx;
+};
+
+DedicatedConnection::DedicatedConnection(std::unique_ptr<Context> context)
+    : context_(std::move(context)) {}
+
+DedicatedConnection::~DedicatedConnection() = default;
+
+absl::StatusOr<std::unique_ptr<DedicatedConnection>> DedicatedConnection::Dial(
+    const Options& options) {
+  auto endpoint = ParseUrl(options.url);
+  if (!endpoint.ok()) return endpoint.status();
+  signal(SIGPIPE, SIG_IGN);  // as RedisClient::Create
+  auto ctx = DialContext(*endpoint, options, /*with_setup=*/false);
+  if (!ctx.ok()) return ctx.status();
+  auto context = std::make_unique<Context>();
+  context->ctx = *std::move(ctx);
+  return std::unique_ptr<DedicatedConnection>(new DedicatedConnection(std::move(context)));
+}
+
+absl::StatusOr<Reply> DedicatedConnection::Command(const std::vector<std::string>& args) {
+  auto r = SendAndRead(context_->ctx.get(), args);
+  if (!r.ok()) return r.status();
+  if ((*r)->is_error()) return ErrorReplyToStatus((*r)->str);
+  return std::move(**r);
+}
+
+absl::Status DedicatedConnection::Send(const std::vector<std::string>& args) {
+  redisContext* ctx = context_->ctx.get();
+  Wire wire = OneCommand(args);
+  if (redisAppendFormattedCommand(ctx, wire.bytes().data(), wire.bytes().size()) != REDIS_OK) {
+    return Unavailable("connection lost");
+  }
+  int done = 0;
+  while (!done) {
+    if (redisBufferWrite(ctx, &done) != REDIS_OK) return Unavailable("connection lost");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<Reply>> DedicatedConnection::Next(absl::Duration wait) {
+  redisContext* ctx = context_->ctx.get();
+  const auto take = [&]() -> absl::StatusOr<std::optional<Reply>> {
+    void* raw = nullptr;
+    if (redisGetReplyFromReader(ctx, &raw) != REDIS_OK) return Unavailable("protocol error");
+    if (raw == nullptr) return std::optional<Reply>();
+    std::unique_ptr<Reply> reply(static_cast<Reply*>(raw));
+    return std::optional<Reply>(std::move(*reply));
+  };
+  auto buffered = take();  // a read may have brought several
+  if (!buffered.ok() || buffered->has_value()) return buffered;
+  pollfd pfd{ctx->fd, POLLIN, 0};
+  const int ready = poll(&pfd, 1, static_cast<int>(absl::ToInt64Milliseconds(wait)));
+  if (ready < 0 && errno != EINTR) return Unavailable("connection lost");
+  if (ready <= 0) return std::optional<Reply>();
+  if (redisBufferRead(ctx) != REDIS_OK) return Unavailable("connection lost");
+  return take();
 }
 
 std::string KeyPrefix(absl::string_view service, absl::string_view prefecture) {

@@ -30,7 +30,9 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -76,6 +78,10 @@ struct Options {
   int pool_size = 2;
   absl::Duration connect_timeout = absl::Milliseconds(300);
   absl::Duration command_timeout = absl::Seconds(2);
+  // Commands each new connection sends once dialled (after AUTH and SELECT),
+  // asked again at every dial; a refused one fails the dial. TrackedReads
+  // uses it to turn key tracking on.
+  std::function<std::vector<std::vector<std::string>>()> connection_setup;
 };
 
 // A Lua script, loaded lazily into Redis on first use.
@@ -119,6 +125,10 @@ class RedisClient {
   // PING; UNAVAILABLE when Redis cannot be reached.
   absl::Status Ping();
 
+  // Makes every connection dial again before its next batch (calls in
+  // flight finish on the old one), e.g. when connection_setup changed.
+  void Redial() { epoch_.fetch_add(1); }
+
   const Options& options() const { return options_; }
 
  private:
@@ -140,6 +150,29 @@ class RedisClient {
   std::atomic<uint64_t> epoch_{0};
   std::atomic<uint64_t> next_{0};  // round robin over connections_
   std::vector<std::unique_ptr<Connection>> connections_;
+};
+
+// A connection of one owner, not shared: a subscriber's, which after
+// SUBSCRIBE receives messages (pushes) instead of replies.
+class DedicatedConnection {
+ public:
+  // Dials, AUTH and SELECT as the shared connections do (not
+  // connection_setup). Reads and writes wait at most command_timeout.
+  static absl::StatusOr<std::unique_ptr<DedicatedConnection>> Dial(const Options& options);
+  ~DedicatedConnection();
+
+  // Sends one command and reads its reply (error replies become statuses).
+  absl::StatusOr<Reply> Command(const std::vector<std::string>& args);
+  // Sends one command without reading its reply.
+  absl::Status Send(const std::vector<std::string>& args);
+  // The next reply or message, waiting at most `wait`; nullopt when none
+  // came in that time. An error means the connection is lost.
+  absl::StatusOr<std::optional<Reply>> Next(absl::Duration wait);
+
+ private:
+  struct Context;
+  explicit DedicatedConnection(std::unique_ptr<Context> context);
+  std::unique_ptr<Context> context_;
 };
 
 // "<service>:{<prefecture>}:" so all keys of one préfecture of one service
