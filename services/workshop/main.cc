@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/config/config.h"
+#include "common/redis/tracked_reads.h"
 #include "common/server/peer_channel.h"
 #include "common/server/server.h"
 #include "common/util/clock.h"
@@ -18,7 +19,9 @@ int main(int argc, char** argv) {
       {{"QPV_STAKEHOLDER_ADDR", "127.0.0.1:50051",
         "address of qpv.stakeholder.v1.StakeholderService (persons, organizations)"},
        {"QPV_STAKEHOLDER_TIMEOUT", "2s",
-        "longest wait for one stakeholder call (the caller's deadline wins if sooner)"}});
+        "longest wait for one stakeholder call (the caller's deadline wins if sooner)"},
+       {"QPV_WORKSHOP_CACHE", "4096",
+        "workshops GetWorkshop may serve from memory, kept right by Redis key tracking (0: off)"}});
   const std::string stakeholder_addr = env.config.Get("QPV_STAKEHOLDER_ADDR");
   if (stakeholder_addr.empty()) {
     qpv::config::Die(env.program, "QPV_STAKEHOLDER_ADDR must not be empty");
@@ -32,7 +35,15 @@ int main(int argc, char** argv) {
   // Built once, reused by every call (the channel reconnects by itself).
   auto channel = qpv::server::NewPeerChannel(stakeholder_addr);
   qpv::workshop::GrpcPersonDirectory directory(channel, *timeout);
-  qpv::workshop::RedisWorkshopStore store(env.redis.get());
+  auto cache_entries = env.config.GetInt("QPV_WORKSHOP_CACHE", 0, 1 << 24);
+  if (!cache_entries.ok()) qpv::config::Die(env.program, cache_entries.status().message());
+  std::unique_ptr<qpv::redis::TrackedReads> cache;
+  if (*cache_entries > 0) {
+    auto created = qpv::redis::TrackedReads::Create(env.redis->options(), *cache_entries);
+    if (!created.ok()) qpv::config::Die(env.program, created.status().message());
+    cache = *std::move(created);
+  }
+  qpv::workshop::RedisWorkshopStore store(env.redis.get(), cache.get());
   qpv::workshop::WorkshopLogic::Options options;
   options.prefectures = env.prefectures;
   qpv::workshop::WorkshopLogic logic(&store, &directory, qpv::Clock::Real(),

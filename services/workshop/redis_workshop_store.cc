@@ -420,9 +420,24 @@ std::string ContribPrefix(absl::string_view p, absl::string_view w) {
 }
 std::string Micros(absl::Time t) { return std::to_string(absl::ToUnixMicros(t)); }
 
+// HGETALL's reply, as a workshop.
+absl::StatusOr<Workshop> WorkshopFromReply(const Reply& reply) {
+  if (reply.elements.empty()) return absl::NotFoundError("workshop not found");
+  QPV_ASSIGN_OR_RETURN(Hash h, ToHash(reply));
+  return WorkshopFromHash(h);
+}
+
 }  // namespace
 
-RedisWorkshopStore::RedisWorkshopStore(redis::RedisClient* redis) : redis_(redis) {}
+RedisWorkshopStore::RedisWorkshopStore(redis::RedisClient* redis, redis::TrackedReads* cache)
+    : redis_(redis), cache_(cache) {}
+
+template <typename T>
+T RedisWorkshopStore::Wrote(absl::string_view prefecture, absl::string_view workshop_id,
+                            T result) {
+  if (cache_ != nullptr) cache_->Invalidate(WorkshopKey(prefecture, workshop_id));
+  return result;
+}
 
 absl::StatusOr<Workshop> RedisWorkshopStore::CreateWorkshop(absl::string_view prefecture,
                                                             absl::string_view id,
@@ -436,7 +451,7 @@ absl::StatusOr<Workshop> RedisWorkshopStore::CreateWorkshop(absl::string_view pr
   stored.clear_registered_count();
   stored.clear_waitlisted_count();
   stored.clear_attended_count();
-  return Decode<Workshop>(
+  return Wrote(prefecture, id, Decode<Workshop>(
       redis_->Eval(CreateWorkshopScript(),
                    {absl::StrCat(p, "req:w:", request_id), WorkshopKey(prefecture, id),
                     p + "workshops", p + "seq"},
@@ -444,15 +459,21 @@ absl::StatusOr<Workshop> RedisWorkshopStore::CreateWorkshop(absl::string_view pr
                     stored.SerializeAsString(), workshop.etag(),
                     std::to_string(workshop.state()), std::to_string(workshop.capacity()),
                     kTtlSeconds}),
-      &WorkshopFromHash);
+      &WorkshopFromHash));
 }
 
 absl::StatusOr<Workshop> RedisWorkshopStore::GetWorkshop(absl::string_view prefecture,
                                                          absl::string_view id) {
   auto reply = redis_->Command({"HGETALL", WorkshopKey(prefecture, id)});
   if (!reply.ok()) return reply.status();
-  if (reply->elements.empty()) return absl::NotFoundError("workshop not found");
-  return Decode<Workshop>(reply, &WorkshopFromHash);
+  return WorkshopFromReply(*reply);
+}
+
+absl::StatusOr<Workshop> RedisWorkshopStore::ReadWorkshop(absl::string_view prefecture,
+                                                          absl::string_view id) {
+  if (cache_ == nullptr) return GetWorkshop(prefecture, id);
+  const std::string key = WorkshopKey(prefecture, id);
+  return cache_->Read<Workshop>(key, {"HGETALL", key}, &WorkshopFromReply);
 }
 
 absl::StatusOr<Workshop> RedisWorkshopStore::ReplaceWorkshop(
@@ -466,12 +487,12 @@ absl::StatusOr<Workshop> RedisWorkshopStore::ReplaceWorkshop(
   stored.clear_waitlisted_count();
   stored.clear_attended_count();
   const std::string wkey = WorkshopKey(prefecture, id);
-  return Decode<Workshop>(
+  return Wrote(prefecture, id, Decode<Workshop>(
       redis_->Eval(ReplaceWorkshopScript(), {wkey, wkey + ":waitlist"},
                    {RegPrefix(prefecture, id), std::string(expected_etag), allowed,
                     stored.SerializeAsString(), next.etag(), std::to_string(next.state()),
                     std::to_string(next.capacity()), Micros(now), std::string(state_error)}),
-      &WorkshopFromHash);
+      &WorkshopFromHash));
 }
 
 absl::StatusOr<std::vector<Listed<Workshop>>> RedisWorkshopStore::ListWorkshops(
@@ -501,7 +522,7 @@ absl::StatusOr<Registration> RedisWorkshopStore::RegisterParticipant(
   const std::string regprefix = RegPrefix(prefecture, workshop_id);
   Registration stored = registration;
   stored.clear_state();
-  return Decode<Registration>(
+  return Wrote(prefecture, workshop_id, Decode<Registration>(
       redis_->Eval(RegisterScript(),
                    {wkey, regprefix + std::string(registration_id), wkey + ":regs",
                     wkey + ":waitlist", wkey + ":persons",
@@ -509,7 +530,7 @@ absl::StatusOr<Registration> RedisWorkshopStore::RegisterParticipant(
                    {regprefix, std::string(registration_id), stored.SerializeAsString(),
                     registration.person(), Micros(FromProto(registration.update_time())),
                     request_id.empty() ? "0" : "1", kTtlSeconds}),
-      &RegistrationFromHash);
+      &RegistrationFromHash));
 }
 
 absl::StatusOr<Registration> RedisWorkshopStore::FindRegistrationByRequestId(
@@ -526,22 +547,22 @@ absl::StatusOr<Registration> RedisWorkshopStore::WithdrawRegistration(
     absl::string_view registration_id, absl::Time now) {
   const std::string wkey = WorkshopKey(prefecture, workshop_id);
   const std::string regprefix = RegPrefix(prefecture, workshop_id);
-  return Decode<Registration>(
+  return Wrote(prefecture, workshop_id, Decode<Registration>(
       redis_->Eval(WithdrawScript(),
                    {wkey, regprefix + std::string(registration_id), wkey + ":waitlist"},
                    {regprefix, Micros(now), std::string(registration_id)}),
-      &RegistrationFromHash);
+      &RegistrationFromHash));
 }
 
 absl::StatusOr<Registration> RedisWorkshopStore::RecordAttendance(
     absl::string_view prefecture, absl::string_view workshop_id,
     absl::string_view registration_id, bool attended, bool scheduled_ok, absl::Time now) {
   const std::string wkey = WorkshopKey(prefecture, workshop_id);
-  return Decode<Registration>(
+  return Wrote(prefecture, workshop_id, Decode<Registration>(
       redis_->Eval(AttendanceScript(),
                    {wkey, RegPrefix(prefecture, workshop_id) + std::string(registration_id)},
                    {attended ? "1" : "0", scheduled_ok ? "1" : "0", Micros(now)}),
-      &RegistrationFromHash);
+      &RegistrationFromHash));
 }
 
 absl::StatusOr<std::vector<Listed<Registration>>> RedisWorkshopStore::ListRegistrations(
@@ -564,11 +585,13 @@ absl::StatusOr<Contribution> RedisWorkshopStore::CreateContribution(
   const std::string cprefix = ContribPrefix(prefecture, workshop_id);
   Contribution stored = contribution;
   stored.clear_vote_count();
-  auto reply = redis_->Eval(CreateContributionScript(),
-                            {wkey, cprefix + std::string(contribution_id), wkey + ":contribs",
-                             absl::StrCat(p, "req:c:", workshop_id, ":", request_id), p + "seq"},
-                            {cprefix, std::string(contribution_id), stored.SerializeAsString(),
-                             contribution.etag(), request_id.empty() ? "0" : "1", kTtlSeconds});
+  auto reply = Wrote(
+      prefecture, workshop_id,
+      redis_->Eval(CreateContributionScript(),
+                   {wkey, cprefix + std::string(contribution_id), wkey + ":contribs",
+                    absl::StrCat(p, "req:c:", workshop_id, ":", request_id), p + "seq"},
+                   {cprefix, std::string(contribution_id), stored.SerializeAsString(),
+                    contribution.etag(), request_id.empty() ? "0" : "1", kTtlSeconds}));
   // A new contribution is exactly what was sent, with no votes; a replayed
   // request_id answers the first contribution as stored.
   if (reply.ok() && reply->type != Reply::Type::kArray) return stored;
@@ -591,12 +614,12 @@ absl::StatusOr<Contribution> RedisWorkshopStore::ReplaceContribution(
     absl::string_view expected_etag) {
   Contribution stored = next;
   stored.clear_vote_count();
-  return Decode<Contribution>(
+  return Wrote(prefecture, workshop_id, Decode<Contribution>(
       redis_->Eval(ReplaceContributionScript(),
                    {WorkshopKey(prefecture, workshop_id),
                     ContribPrefix(prefecture, workshop_id) + std::string(contribution_id)},
                    {std::string(expected_etag), stored.SerializeAsString(), next.etag()}),
-      &ContributionFromHash);
+      &ContributionFromHash));
 }
 
 absl::StatusOr<Contribution> RedisWorkshopStore::VoteContribution(
@@ -604,10 +627,10 @@ absl::StatusOr<Contribution> RedisWorkshopStore::VoteContribution(
     absl::string_view contribution_id, absl::string_view person) {
   const std::string wkey = WorkshopKey(prefecture, workshop_id);
   const std::string ckey = ContribPrefix(prefecture, workshop_id) + std::string(contribution_id);
-  return Decode<Contribution>(
+  return Wrote(prefecture, workshop_id, Decode<Contribution>(
       redis_->Eval(VoteScript(), {wkey, ckey, ckey + ":voters", wkey + ":persons"},
                    {RegPrefix(prefecture, workshop_id), std::string(person)}),
-      &ContributionFromHash);
+      &ContributionFromHash));
 }
 
 absl::StatusOr<std::vector<Listed<Contribution>>> RedisWorkshopStore::ListContributions(

@@ -20,26 +20,32 @@
 //   P req:c:<w>:<request_id>       contribution id    (TTL 7 days)
 // `pb` holds the serialized resource; the other fields hold what scripts
 // change and are merged into it on read (state, counters, votes, etag).
+// With a TrackedReads, ReadWorkshop serves workshops from memory; every
+// write of a workshop's keys drops that workshop from it once done, so this
+// process reads its own writes.
 #ifndef QPV_SERVICES_WORKSHOP_REDIS_WORKSHOP_STORE_H_
 #define QPV_SERVICES_WORKSHOP_REDIS_WORKSHOP_STORE_H_
 
 #include <string>
 
 #include "common/redis/redis_client.h"
+#include "common/redis/tracked_reads.h"
 #include "services/workshop/workshop_store.h"
 
 namespace qpv::workshop {
 
 class RedisWorkshopStore : public WorkshopStore {
  public:
-  // `redis` must outlive the store.
-  explicit RedisWorkshopStore(redis::RedisClient* redis);
+  // `redis` (and `cache`, when given) must outlive the store.
+  explicit RedisWorkshopStore(redis::RedisClient* redis, redis::TrackedReads* cache = nullptr);
 
   absl::StatusOr<Workshop> CreateWorkshop(absl::string_view prefecture, absl::string_view id,
                                           const Workshop& workshop,
                                           absl::string_view request_id) override;
   absl::StatusOr<Workshop> GetWorkshop(absl::string_view prefecture,
                                        absl::string_view id) override;
+  absl::StatusOr<Workshop> ReadWorkshop(absl::string_view prefecture,
+                                        absl::string_view id) override;
   absl::StatusOr<Workshop> ReplaceWorkshop(absl::string_view prefecture, absl::string_view id,
                                            const Workshop& next,
                                            absl::string_view expected_etag,
@@ -97,7 +103,13 @@ class RedisWorkshopStore : public WorkshopStore {
   static constexpr char kPrefecturesKey[] = "ws:prefectures";
 
  private:
+  // `result`, after dropping the workshop from the cache: called once a
+  // write that may have changed its hash is done, whatever came of it.
+  template <typename T>
+  T Wrote(absl::string_view prefecture, absl::string_view workshop_id, T result);
+
   redis::RedisClient* redis_;
+  redis::TrackedReads* cache_;
 };
 
 }  // namespace qpv::workshop

@@ -528,7 +528,7 @@ absl::StatusOr<Workshop> WorkshopLogic::GetWorkshop(const wsv1::GetWorkshopReque
   QPV_ASSIGN_OR_RETURN(auto ids,
                        ParseResourceName("name", req.name(), {"prefectures", "workshops"}));
   QPV_RETURN_IF_ERROR(CheckServed(ids[0]));
-  return store_->GetWorkshop(ids[0], ids[1]);
+  return store_->ReadWorkshop(ids[0], ids[1]);
 }
 
 absl::StatusOr<wsv1::ListWorkshopsResponse> WorkshopLogic::ListWorkshops(

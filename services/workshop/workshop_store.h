@@ -55,8 +55,16 @@ class WorkshopStore {
                                                   absl::string_view id,
                                                   const Workshop& workshop,
                                                   absl::string_view request_id) = 0;
+  // The workshop as stored now: what a read-modify-write starts from.
   virtual absl::StatusOr<Workshop> GetWorkshop(absl::string_view prefecture,
                                                absl::string_view id) = 0;
+  // The same for a plain read (the GetWorkshop call), which a store may serve
+  // from a cache: it reflects every write of this process, and another
+  // replica's as soon as the cache has heard of it (RedisWorkshopStore).
+  virtual absl::StatusOr<Workshop> ReadWorkshop(absl::string_view prefecture,
+                                                absl::string_view id) {
+    return GetWorkshop(prefecture, id);
+  }
   // Replaces the workshop's content by `next` (its counters are ignored) if
   // the stored etag is `expected_etag` (else ABORTED) and the stored state is
   // one of `allowed_states` (else FAILED_PRECONDITION with

@@ -21,7 +21,9 @@ using ::qpv::testing::IsOk;
 using ::qpv::testing::StatusIs;
 using ::testing::ElementsAre;
 
-enum class Kind { kMemory, kRedis };
+// kRedisCached: the Redis store with its workshop cache, so every read
+// after a write below also checks that the cache followed it.
+enum class Kind { kMemory, kRedis, kRedisCached };
 
 const absl::Time kNow = absl::FromUnixSeconds(1517900400);
 
@@ -62,10 +64,16 @@ Contribution MakeContribution(const std::string& p, const std::string& w, const 
 class StoreTest : public ::testing::TestWithParam<Kind> {
  protected:
   void SetUp() override {
-    if (GetParam() == Kind::kRedis) {
+    if (GetParam() != Kind::kMemory) {
       client_ = qpv::testing::FlushedSharedRedisClient();
       ASSERT_NE(client_, nullptr);
-      store_ = std::make_unique<RedisWorkshopStore>(client_.get());
+      if (GetParam() == Kind::kRedisCached) {
+        auto cache = redis::TrackedReads::Create(client_->options(), 100);
+        ASSERT_THAT(cache, IsOk());
+        cache_ = *std::move(cache);
+        ASSERT_TRUE(cache_->WaitTracking(absl::Seconds(5)));
+      }
+      store_ = std::make_unique<RedisWorkshopStore>(client_.get(), cache_.get());
     } else {
       store_ = std::make_unique<MemoryWorkshopStore>();
     }
@@ -87,6 +95,7 @@ class StoreTest : public ::testing::TestWithParam<Kind> {
   }
 
   std::unique_ptr<redis::RedisClient> client_;
+  std::unique_ptr<redis::TrackedReads> cache_;
   std::unique_ptr<WorkshopStore> store_;
 };
 
@@ -100,8 +109,8 @@ TEST_P(StoreTest, CreateGetAndIdempotentCreate) {
   QPV_ASSERT_OK_AND_ASSIGN(Workshop again,
                            store_->CreateWorkshop("59", "w2", MakeWorkshop("59", "w2", 40), "req-1"));
   EXPECT_EQ(again.name(), first.name());
-  EXPECT_THAT(store_->GetWorkshop("59", "w2"), StatusIs(absl::StatusCode::kNotFound));
-  QPV_ASSERT_OK_AND_ASSIGN(Workshop got, store_->GetWorkshop("59", "w1"));
+  EXPECT_THAT(store_->ReadWorkshop("59", "w2"), StatusIs(absl::StatusCode::kNotFound));
+  QPV_ASSERT_OK_AND_ASSIGN(Workshop got, store_->ReadWorkshop("59", "w1"));
   EXPECT_EQ(got.SerializeAsString(), first.SerializeAsString());
   EXPECT_THAT(store_->CreateWorkshop("59", "w1", MakeWorkshop("59", "w1", 40), ""),
               StatusIs(absl::StatusCode::kAlreadyExists));
@@ -181,7 +190,7 @@ TEST_P(StoreTest, Capacity40With100ConcurrentRegistrations) {
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(failures.load(), 0);
-  QPV_ASSERT_OK_AND_ASSIGN(Workshop w, store_->GetWorkshop("59", "w1"));
+  QPV_ASSERT_OK_AND_ASSIGN(Workshop w, store_->ReadWorkshop("59", "w1"));
   EXPECT_EQ(w.registered_count(), 40);
   EXPECT_EQ(w.waitlisted_count(), 60);
   QPV_ASSERT_OK_AND_ASSIGN(auto regs, store_->ListRegistrations("59", "w1", 0, 1000));
@@ -217,12 +226,12 @@ TEST_P(StoreTest, WithdrawalPromotesFirstWaitlisted) {
   EXPECT_EQ(regs[2].item.state(), Registration::STATE_REGISTERED);  // r3, first waitlisted
   EXPECT_EQ(FromProto(regs[2].item.update_time()), kNow + absl::Minutes(5));
   EXPECT_EQ(regs[3].item.state(), Registration::STATE_WAITLISTED);
-  QPV_ASSERT_OK_AND_ASSIGN(Workshop w, store_->GetWorkshop("59", "w1"));
+  QPV_ASSERT_OK_AND_ASSIGN(Workshop w, store_->ReadWorkshop("59", "w1"));
   EXPECT_EQ(w.registered_count(), 2);
   EXPECT_EQ(w.waitlisted_count(), 1);
   // Withdrawing a waitlisted registration frees no seat.
   ASSERT_THAT(store_->WithdrawRegistration("59", "w1", "r4", kNow), IsOk());
-  QPV_ASSERT_OK_AND_ASSIGN(w, store_->GetWorkshop("59", "w1"));
+  QPV_ASSERT_OK_AND_ASSIGN(w, store_->ReadWorkshop("59", "w1"));
   EXPECT_EQ(w.registered_count(), 2);
   EXPECT_EQ(w.waitlisted_count(), 0);
   EXPECT_THAT(store_->WithdrawRegistration("59", "w1", "r4", kNow),
@@ -259,7 +268,7 @@ TEST_P(StoreTest, IdempotentRegistrationRace) {
   }
   for (auto& t : threads) t.join();
   for (const auto& n : names) EXPECT_EQ(n, names[0]);
-  QPV_ASSERT_OK_AND_ASSIGN(Workshop w, store_->GetWorkshop("59", "w1"));
+  QPV_ASSERT_OK_AND_ASSIGN(Workshop w, store_->ReadWorkshop("59", "w1"));
   EXPECT_EQ(w.registered_count(), 1);
 }
 
@@ -286,7 +295,7 @@ TEST_P(StoreTest, ChildrenOfAnAbsentWorkshopAreEmpty) {
 TEST_P(StoreTest, CapacityChanges) {
   Scheduled(2);
   for (int i = 1; i <= 5; ++i) ASSERT_THAT(Register(i), IsOk());
-  QPV_ASSERT_OK_AND_ASSIGN(Workshop w, store_->GetWorkshop("59", "w1"));
+  QPV_ASSERT_OK_AND_ASSIGN(Workshop w, store_->ReadWorkshop("59", "w1"));
   Workshop smaller = w;
   smaller.set_capacity(1);
   EXPECT_THAT(store_->ReplaceWorkshop("59", "w1", smaller, w.etag(), {Workshop::STATE_SCHEDULED}, "x", kNow),
@@ -313,13 +322,13 @@ TEST_P(StoreTest, Attendance) {
   QPV_ASSERT_OK_AND_ASSIGN(Registration r,
                            store_->RecordAttendance("59", "w1", "r1", true, true, kNow));
   EXPECT_EQ(r.state(), Registration::STATE_ATTENDED);
-  QPV_ASSERT_OK_AND_ASSIGN(Workshop w, store_->GetWorkshop("59", "w1"));
+  QPV_ASSERT_OK_AND_ASSIGN(Workshop w, store_->ReadWorkshop("59", "w1"));
   EXPECT_EQ(w.attended_count(), 1);
   EXPECT_EQ(w.registered_count(), 1);
   // Correctable.
   QPV_ASSERT_OK_AND_ASSIGN(r, store_->RecordAttendance("59", "w1", "r1", false, true, kNow));
   EXPECT_EQ(r.state(), Registration::STATE_ABSENT);
-  QPV_ASSERT_OK_AND_ASSIGN(w, store_->GetWorkshop("59", "w1"));
+  QPV_ASSERT_OK_AND_ASSIGN(w, store_->ReadWorkshop("59", "w1"));
   EXPECT_EQ(w.attended_count(), 0);
   EXPECT_THAT(store_->RecordAttendance("59", "w1", "r2", true, true, kNow),
               StatusIs(absl::StatusCode::kFailedPrecondition));
@@ -385,7 +394,7 @@ TEST_P(StoreTest, RefusedContributionKeepsNoRequestRecord) {
               IsOk());
   EXPECT_THAT(store_->CreateContribution("59", "w1", "c1", MakeContribution("59", "w1", "c1"), "rq"),
               StatusIs(absl::StatusCode::kFailedPrecondition));
-  QPV_ASSERT_OK_AND_ASSIGN(Workshop w, store_->GetWorkshop("59", "w1"));
+  QPV_ASSERT_OK_AND_ASSIGN(Workshop w, store_->ReadWorkshop("59", "w1"));
   w.set_state(Workshop::STATE_SCHEDULED);
   w.set_etag("e1");
   ASSERT_THAT(store_->ReplaceWorkshop("59", "w1", w, "e0", {Workshop::STATE_DRAFT}, "", kNow),
@@ -412,7 +421,7 @@ TEST_P(StoreTest, RefusedContributionKeepsNoRequestRecord) {
 TEST_P(StoreTest, RevisionGrowsOnEveryAcknowledgedWrite) {
   Scheduled(1);
   auto revision = [&] {
-    auto w = store_->GetWorkshop("59", "w1");
+    auto w = store_->ReadWorkshop("59", "w1");
     return w.ok() ? w->revision() : -1;
   };
   int64_t last = revision();
@@ -453,7 +462,7 @@ TEST_P(StoreTest, RevisionGrowsOnEveryAcknowledgedWrite) {
   next.set_etag("c1");
   ASSERT_THAT(store_->ReplaceContribution("59", "w1", "c1", next, "c0"), IsOk());
   grew("contribution update");
-  QPV_ASSERT_OK_AND_ASSIGN(Workshop w, store_->GetWorkshop("59", "w1"));
+  QPV_ASSERT_OK_AND_ASSIGN(Workshop w, store_->ReadWorkshop("59", "w1"));
   Workshop changed = w;
   changed.set_title("Emploi");
   changed.set_etag("e1");
@@ -477,10 +486,56 @@ TEST_P(StoreTest, KnowsEveryPrefecture) {
   EXPECT_EQ(in62[0].item.name(), "prefectures/62/workshops/a");
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, StoreTest, ::testing::Values(Kind::kMemory, Kind::kRedis),
+INSTANTIATE_TEST_SUITE_P(Stores, StoreTest,
+                         ::testing::Values(Kind::kMemory, Kind::kRedis, Kind::kRedisCached),
                          [](const ::testing::TestParamInfo<Kind>& info) {
-                           return info.param == Kind::kMemory ? "Memory" : "Redis";
+                           return info.param == Kind::kMemory  ? "Memory"
+                                  : info.param == Kind::kRedis ? "Redis"
+                                                               : "RedisCached";
                          });
+
+// Two replicas on one Redis: one serves reads from its cache, the other
+// writes. The cached one reads from memory until the other writes, then
+// sees the write once Redis has told it.
+TEST(CachedRedisStore, AnotherReplicasWritesReachTheCache) {
+  auto client = qpv::testing::FlushedSharedRedisClient();
+  ASSERT_NE(client, nullptr);
+  auto cache = redis::TrackedReads::Create(client->options(), 100);
+  ASSERT_THAT(cache, IsOk());
+  ASSERT_TRUE((*cache)->WaitTracking(absl::Seconds(5)));
+  RedisWorkshopStore cached(client.get(), cache->get());
+  RedisWorkshopStore other(client.get());
+  ASSERT_THAT(other.CreateWorkshop("59", "w1", MakeWorkshop("59", "w1", 10), ""), IsOk());
+  for (int i = 0; i < 3; ++i) ASSERT_THAT(cached.ReadWorkshop("59", "w1"), IsOk());
+  EXPECT_EQ((*cache)->stats().misses, 1);
+  EXPECT_EQ((*cache)->stats().hits, 2);
+  const auto eventually = [&](auto done) {
+    const absl::Time until = absl::Now() + absl::Seconds(5);
+    while (absl::Now() < until) {
+      auto w = cached.ReadWorkshop("59", "w1");
+      if (w.ok() && done(*w)) return true;
+      absl::SleepFor(absl::Milliseconds(2));
+    }
+    return false;
+  };
+  ASSERT_THAT(other.RegisterParticipant("59", "w1", "r1",
+                                        MakeRegistration("59", "w1", "r1", "prefectures/59/persons/p1"),
+                                        ""),
+              IsOk());
+  EXPECT_TRUE(eventually([](const Workshop& w) { return w.registered_count() == 1; }));
+  QPV_ASSERT_OK_AND_ASSIGN(Workshop w, other.GetWorkshop("59", "w1"));
+  w.set_title("Emploi");
+  w.set_etag("e1");
+  ASSERT_THAT(other.ReplaceWorkshop("59", "w1", w, "e0", {Workshop::STATE_SCHEDULED}, "", kNow),
+              IsOk());
+  EXPECT_TRUE(eventually([](const Workshop& w) { return w.etag() == "e1" && w.title() == "Emploi"; }));
+  ASSERT_THAT(client->Command({"DEL", "ws:{59}:w:w1"}), IsOk());
+  const absl::Time until = absl::Now() + absl::Seconds(5);
+  while (cached.ReadWorkshop("59", "w1").ok() && absl::Now() < until) {
+    absl::SleepFor(absl::Milliseconds(2));
+  }
+  EXPECT_THAT(cached.ReadWorkshop("59", "w1"), StatusIs(absl::StatusCode::kNotFound));
+}
 
 TEST(RedisStore, UnreadableBytesAreDataLoss) {
   auto client = qpv::testing::FlushedSharedRedisClient();
