@@ -75,7 +75,7 @@ for v in "$duration" "$warmup"; do
   [[ "$v" =~ ^[0-9]+(\.[0-9]+)?$ ]] || qpv_die "--duration and --warmup take seconds (10, 0.5), not '$v'"
 done
 
-ALL_SCENARIOS=(CreateContribution GetWorkshop ListContributions RegisterParticipant VoteContribution
+ALL_SCENARIOS=(CreateContribution GetWorkshop GetWorkshopFromRedis ListContributions RegisterParticipant VoteContribution
   GetWorkshopReportCached GetWorkshopReportUncached
   SubmitPrefectureSnapshot GetNationalDashboard WatchNationalDashboard)
 probe=100
@@ -118,7 +118,7 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/qpv-bench.XXXXXX")"
 LOGS="$WORK/logs"
 mkdir -p "$LOGS"
 declare -A PIDS=()
-STOP_ORDER=(reporting workshop stakeholder national national-scale echo echo-redis redis
+STOP_ORDER=(reporting workshop workshop-redis stakeholder national national-scale echo echo-redis redis
   national-redis scale-redis)
 
 # stop_one NAME: SIGTERM, then SIGKILL after 10 s.
@@ -191,10 +191,10 @@ start_redis national-redis
 REDIS_URL="unix://$WORK/redis/redis.sock"
 NATIONAL_REDIS_URL="unix://$WORK/national-redis/redis.sock"
 
-read -r P_ECHO P_ECHO_REDIS P_SH P_WS P_RP P_NA P_NS M_ECHO M_ECHO_REDIS M_SH M_WS M_RP M_NA M_NS \
-  <<<"$(free_ports 14)"
+read -r P_ECHO P_ECHO_REDIS P_SH P_WS P_WSR P_RP P_NA P_NS \
+  M_ECHO M_ECHO_REDIS M_SH M_WS M_WSR M_RP M_NA M_NS <<<"$(free_ports 16)"
 declare -A ADDR=([echo]="127.0.0.1:$P_ECHO" [echo-redis]="127.0.0.1:$P_ECHO_REDIS"
-  [stakeholder]="127.0.0.1:$P_SH" [workshop]="127.0.0.1:$P_WS"
+  [stakeholder]="127.0.0.1:$P_SH" [workshop]="127.0.0.1:$P_WS" [workshop-redis]="127.0.0.1:$P_WSR"
   [reporting]="127.0.0.1:$P_RP" [national]="127.0.0.1:$P_NA" [national-scale]="127.0.0.1:$P_NS")
 
 # start_service NAME BINARY METRICS_PORT [VAR=value...]: the services' own
@@ -209,6 +209,7 @@ start_service() {
 service_of() {
   case "$1" in
     GetWorkshopReport*) echo reporting ;;
+    GetWorkshopFromRedis) echo workshop-redis ;;
     SubmitPrefectureSnapshot | GetNationalDashboard | WatchNationalDashboard) echo national ;;
     *) echo workshop ;;
   esac
@@ -219,6 +220,13 @@ start_service echo-redis qpv-bench-echo-redis "$M_ECHO_REDIS"
 start_service stakeholder qpv-stakeholder "$M_SH"
 start_service workshop qpv-workshop "$M_WS" QPV_STAKEHOLDER_ADDR="${ADDR[stakeholder]}"
 serving=(echo echo-redis stakeholder workshop)
+# The read path once more with the workshop cache off: every GetWorkshop
+# reads Redis, as before the cache (and as a miss does).
+if [[ " ${SELECTED[*]} " == *" GetWorkshopFromRedis "* ]]; then
+  start_service workshop-redis qpv-workshop "$M_WSR" QPV_STAKEHOLDER_ADDR="${ADDR[stakeholder]}" \
+    QPV_WORKSHOP_CACHE=0
+  serving+=(workshop-redis)
+fi
 # reporting and national only when a selected scenario needs them (reporting
 # pushes its feed to national, so it needs both).
 need_reporting=0 need_national=0
@@ -413,7 +421,7 @@ for scenario in "${SELECTED[@]}"; do
   case "$service" in
     national) redis_url="$NATIONAL_REDIS_URL"; cpu_args national national-redis ;;
     reporting) extra=(--prefecture 62); cpu_args reporting redis workshop stakeholder ;;
-    workshop) cpu_args workshop redis stakeholder ;;
+    workshop | workshop-redis) cpu_args "$service" redis stakeholder ;;
     *) cpu_args "$service" redis ;;
   esac
   server_cpu=("${CPU_ARGS[@]}")

@@ -96,7 +96,13 @@ const std::vector<ScenarioInfo>& AllScenarios() {
       {"CreateContribution", "workshop",
        "the write path: a new contribution (own request_id) to one of 4 scheduled workshops",
        NewCreateContributionScenario},
-      {"GetWorkshop", "workshop", "the read path: GetWorkshop over 16 workshops",
+      {"GetWorkshop", "workshop",
+       "the read path: GetWorkshop over 16 workshops (served from the workshop's cache once "
+       "read)",
+       NewGetWorkshopScenario},
+      {"GetWorkshopFromRedis", "workshop",
+       "the same reads from a workshop whose cache is off (QPV_WORKSHOP_CACHE=0): one HGETALL "
+       "per call, as a cache miss",
        NewGetWorkshopScenario},
       {"ListContributions", "workshop", "first page (50) of a workshop holding 120 contributions",
        NewListContributionsScenario},
