@@ -2,10 +2,12 @@
 // only as right as Redis's invalidation messages, so they are what is tested.
 #include "common/redis/tracked_reads.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
 #include "absl/time/clock.h"
+#include "common/metrics/read_cache_metrics.h"
 #include "gtest/gtest.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/status_matchers.h"
@@ -178,6 +180,31 @@ TEST_F(TrackedReadsTest, RedisDownThenBack) {
     ASSERT_THAT(writer_->Command({"SET", "k", "v3"}), IsOk());
   }
   EXPECT_EQ(Eventually("k", "v3"), "v3");
+}
+
+// What /metrics shows is the cache's own counters.
+TEST_F(TrackedReadsTest, MetricsAreTheCountersAtScrapeTime) {
+  ASSERT_THAT(writer_->Command({"SET", "k", "v1"}), IsOk());
+  ASSERT_EQ(*Get("k"), "v1");
+  ASSERT_EQ(*Get("k"), "v1");
+  reads_->Invalidate("k");
+  metrics::ReadCacheMetrics metrics("test", reads_.get());
+  std::map<std::string, double> got;
+  for (const auto& family : metrics.Collect()) {
+    ASSERT_EQ(family.metric.size(), 1u) << family.name;
+    ASSERT_EQ(family.metric[0].label.size(), 1u);
+    EXPECT_EQ(family.metric[0].label[0].value, "test");
+    got[family.name] = family.type == prometheus::MetricType::Counter
+                           ? family.metric[0].counter.value
+                           : family.metric[0].gauge.value;
+  }
+  EXPECT_EQ(got["qpv_read_cache_hits_total"], 1);
+  EXPECT_EQ(got["qpv_read_cache_misses_total"], 1);
+  EXPECT_EQ(got["qpv_read_cache_invalidations_total"], 1);
+  EXPECT_EQ(got["qpv_read_cache_entries"], 0);
+  EXPECT_EQ(got["qpv_read_cache_tracking"], 1);
+  EXPECT_EQ(got["qpv_read_cache_resets_total"], reads_->stats().resets);
+  EXPECT_EQ(got.size(), 6u);
 }
 
 }  // namespace

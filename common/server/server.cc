@@ -144,6 +144,7 @@ int Serve(ServerEnv& env, const std::vector<grpc::Service*>& services,
     try {
       exposer = std::make_unique<prometheus::Exposer>(env.metrics_listen);
       exposer->RegisterCollectable(registry);
+      for (const auto& c : env.collectables) exposer->RegisterCollectable(c);
     } catch (const std::exception& e) {
       config::Die(env.program, absl::StrCat("cannot serve metrics on ", env.metrics_listen,
                                             ": ", e.what()));

@@ -22,6 +22,7 @@
 #include "common/config/config.h"
 #include "common/redis/redis_client.h"
 #include "grpcpp/impl/codegen/service_type.h"
+#include "prometheus/collectable.h"
 
 namespace qpv::server {
 
@@ -44,6 +45,8 @@ struct ServerEnv {
   int max_receive_bytes = 0;
   absl::Duration drain_timeout = absl::Seconds(10);
   std::unique_ptr<redis::RedisClient> redis;
+  // More metrics for the /metrics endpoint (a service's own, e.g. its cache).
+  std::vector<std::shared_ptr<prometheus::Collectable>> collectables;
 };
 
 // The default metrics address: the gRPC address with its port + 1000

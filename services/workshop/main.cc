@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/config/config.h"
+#include "common/metrics/read_cache_metrics.h"
 #include "common/redis/tracked_reads.h"
 #include "common/server/peer_channel.h"
 #include "common/server/server.h"
@@ -42,6 +43,8 @@ int main(int argc, char** argv) {
     auto created = qpv::redis::TrackedReads::Create(env.redis->options(), *cache_entries);
     if (!created.ok()) qpv::config::Die(env.program, created.status().message());
     cache = *std::move(created);
+    env.collectables.push_back(
+        std::make_shared<qpv::metrics::ReadCacheMetrics>("workshop", cache.get()));
   }
   qpv::workshop::RedisWorkshopStore store(env.redis.get(), cache.get());
   qpv::workshop::WorkshopLogic::Options options;

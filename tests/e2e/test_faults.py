@@ -2,10 +2,12 @@
 the data; while Redis is down calls fail fast with UNAVAILABLE and health is
 NOT_SERVING, and the services recover by themselves once it is back; a
 workshop registration while stakeholder is down is UNAVAILABLE; SIGTERM drains
-and exits 0; a bad setting stops the binary at start.
+and exits 0; a bad setting stops the binary at start; a second workshop
+replica on the same Redis sees every write through its cache.
 
 Every test leaves the stack running and healthy for the next one."""
 
+import os
 import signal
 import subprocess
 import threading
@@ -16,8 +18,8 @@ import urllib.request
 import grpc
 
 from harness import (C, Code, NOT_SERVING, SERVING, SS, STAKEHOLDER, StackTestCase, W, WORKSHOP, WS,
-                     create_org, create_person, create_workshop, describe, free_port, list_all,
-                     register, rid, schedule)
+                     _Process, create_org, create_person, create_workshop, describe, free_port,
+                     list_all, mask, register, rid, schedule)
 from qpv.workshop.v1 import workshop_service_pb2_grpc  # noqa: E402  (on the path set by harness)
 
 FAST = 2.0       # seconds: a call while Redis is down must fail within this
@@ -321,6 +323,62 @@ class Faults(StackTestCase):
                 self.assertIn(var, out, "the message should name the setting: %r" % out)
                 lines = [ln for ln in out.splitlines() if ln.strip()]
                 self.assertLessEqual(len(lines), 2, "one clear line expected: %r" % out)
+
+
+    def test_10_a_second_replica_sees_each_write(self):
+        """Two qpv-workshop processes on one Redis, as two Kubernetes replicas:
+        GetWorkshop of each is served from its cache, yet shows the other's
+        writes (through Redis's invalidation messages) and its own at once."""
+        st = self.stack
+        env = st.service_env(WORKSHOP)
+        env["QPV_LISTEN"] = "127.0.0.1:%d" % free_port()
+        metrics2 = "127.0.0.1:%d" % free_port()
+        env["QPV_METRICS_LISTEN"] = metrics2
+        second = _Process("workshop-2", [st.binaries[WORKSHOP]], env,
+                          os.path.join(st.dir, "workshop-2.log"), st.dir)
+        second.start()
+        channel = grpc.insecure_channel(env["QPV_LISTEN"])
+        try:
+            ws2 = workshop_service_pb2_grpc.WorkshopServiceStub(channel)
+            person = create_person(st, self.org.name, "Inès", "Replica")
+            w = schedule(st, create_workshop(st, "59", "Atelier à deux instances",
+                                             [C.THEME_EDUCATION], capacity=5))
+            get = WS.GetWorkshopRequest(name=w.name)
+            for _ in range(3):  # the second and third from memory
+                self.assertEqual(ws2.GetWorkshop(get, timeout=10, wait_for_ready=True).etag, w.etag)
+
+            def on_second(done, what):
+                deadline = time.monotonic() + 2.0
+                got = None
+                while time.monotonic() < deadline:
+                    got = ws2.GetWorkshop(get, timeout=5)
+                    if done(got):
+                        return got
+                    time.sleep(0.01)
+                self.fail("the second replica still shows %s after 2 s: %s" % (what, got))
+
+            register(st, w.name, person.name)  # written by the first
+            on_second(lambda x: x.registered_count == 1, "no registration")
+            # Written by the second: it reads its own write at once, the first soon.
+            u = ws2.UpdateWorkshop(WS.UpdateWorkshopRequest(
+                workshop=W.Workshop(name=w.name, etag=w.etag, venue="Médiathèque"),
+                update_mask=mask("venue")), timeout=5)
+            self.assertEqual(ws2.GetWorkshop(get, timeout=5).venue, "Médiathèque")
+            self.assertEqual(ws2.GetWorkshop(get, timeout=5).etag, u.etag)
+            deadline = time.monotonic() + 2.0
+            while self.ws.GetWorkshop(get).etag != u.etag and time.monotonic() < deadline:
+                time.sleep(0.01)
+            self.assertEqual(self.ws.GetWorkshop(get).venue, "Médiathèque")
+            with urllib.request.urlopen("http://%s/metrics" % metrics2, timeout=5) as r:
+                text = r.read().decode("utf-8")
+            hits = [float(ln.split()[-1]) for ln in text.splitlines()
+                    if ln.startswith('qpv_read_cache_hits_total{cache="workshop"}')]
+            self.assertTrue(hits and hits[0] >= 2, "the reads were not served from memory: %s" % hits)
+            self.assertIn('qpv_read_cache_tracking{cache="workshop"} 1', text)
+        finally:
+            channel.close()
+            if second.signal_and_wait(signal.SIGTERM, 8) is None:
+                second.kill()
 
 
 if __name__ == "__main__":
