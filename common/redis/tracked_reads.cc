@@ -28,27 +28,24 @@ bool IsString(const Reply& r, absl::string_view s) {
 absl::StatusOr<std::unique_ptr<TrackedReads>> TrackedReads::Create(Options options,
                                                                    size_t max_entries) {
   if (max_entries == 0) return absl::InvalidArgumentError("a cache needs at least one entry");
-  if (auto endpoint = ParseUrl(options.url); !endpoint.ok()) return endpoint.status();
-  std::unique_ptr<TrackedReads> reads(new TrackedReads(std::move(options), max_entries));
-  if (reads->reads_ == nullptr) return absl::InvalidArgumentError("bad Redis options");
+  std::unique_ptr<TrackedReads> reads(new TrackedReads(options, max_entries));
+  // Redis tracks the keys these connections read for the listener; dialled
+  // while it is down, they are not tracked (nothing is cached then).
+  options.connection_setup = [self = reads.get()] {
+    const int64_t id = self->listener_id_.load();
+    std::vector<std::vector<std::string>> setup;
+    if (id != 0) setup.push_back({"CLIENT", "TRACKING", "on", "REDIRECT", std::to_string(id)});
+    return setup;
+  };
+  auto client = RedisClient::Create(options);  // checks the URL and the pool
+  if (!client.ok()) return client.status();
+  reads->reads_ = *std::move(client);
   reads->listener_ = std::thread([r = reads.get()] { r->Listen(); });
   return reads;
 }
 
 TrackedReads::TrackedReads(Options options, size_t max_entries)
-    : options_(std::move(options)), max_entries_(max_entries) {
-  Options reads = options_;
-  // Redis tracks the keys these connections read for the listener; dialled
-  // while it is down, they are not tracked (nothing is cached then).
-  reads.connection_setup = [this] {
-    const int64_t id = listener_id_.load();
-    std::vector<std::vector<std::string>> setup;
-    if (id != 0) setup.push_back({"CLIENT", "TRACKING", "on", "REDIRECT", std::to_string(id)});
-    return setup;
-  };
-  auto client = RedisClient::Create(reads);
-  if (client.ok()) reads_ = *std::move(client);
-}
+    : options_(std::move(options)), max_entries_(max_entries) {}
 
 TrackedReads::~TrackedReads() {
   stop_.Notify();
@@ -86,9 +83,13 @@ void TrackedReads::Insert(const std::string& key, const Ticket& ticket,
 
 void TrackedReads::Invalidate(absl::string_view key) {
   absl::MutexLock lock(&mu_);
-  ++stripe_seq_[StripeOf(key)];
+  DropLocked(key);
+}
+
+void TrackedReads::DropLocked(absl::string_view key) {
+  ++stripe_seq_[StripeOf(key)];  // a read of it in flight is not cached
   ++stats_.invalidations;
-  entries_.erase(std::string(key));
+  entries_.erase(key);
 }
 
 TrackedReads::Stats TrackedReads::stats() const {
@@ -114,9 +115,13 @@ void TrackedReads::Reset(int64_t id) {
   // Reads already sent carry the old generation and are not cached.
   reads_->Redial();
   absl::MutexLock lock(&mu_);
-  ++generation_;
-  ++stats_.resets;
   tracking_ = id != 0;
+  DropAllLocked();
+}
+
+void TrackedReads::DropAllLocked() {
+  ++generation_;  // reads in flight are not cached
+  ++stats_.resets;
   entries_.clear();
 }
 
@@ -127,19 +132,9 @@ void TrackedReads::OnMessage(const Reply& message) {
     return;  // a PING's "pong", SUBSCRIBE's confirmation
   }
   const Reply& keys = message.elements[2];
-  if (keys.type != Reply::Type::kArray) {
-    absl::MutexLock lock(&mu_);
-    ++generation_;
-    ++stats_.resets;
-    entries_.clear();
-    return;
-  }
   absl::MutexLock lock(&mu_);
-  for (const Reply& key : keys.elements) {
-    ++stripe_seq_[StripeOf(key.str)];
-    ++stats_.invalidations;
-    entries_.erase(key.str);
-  }
+  if (keys.type != Reply::Type::kArray) return DropAllLocked();
+  for (const Reply& key : keys.elements) DropLocked(key.str);
 }
 
 void TrackedReads::Listen() {

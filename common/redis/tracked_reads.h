@@ -101,6 +101,10 @@ class TrackedReads {
   void Listen();
   // The listener subscribed as client `id` (0: it lost its connection).
   void Reset(int64_t id);
+  // Drops `key`; a read of it in flight is not cached.
+  void DropLocked(absl::string_view key) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Empties the cache; reads in flight are not cached.
+  void DropAllLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void OnMessage(const Reply& message);
 
   const Options options_;

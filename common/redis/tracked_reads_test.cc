@@ -134,6 +134,10 @@ TEST_F(TrackedReadsTest, BoundedToMaxEntries) {
   }
   EXPECT_EQ((*small)->stats().entries, 2u);
   EXPECT_THAT(TrackedReads::Create(options, 0), StatusIs(absl::StatusCode::kInvalidArgument));
+  options.url = "http://nowhere";  // the client's own error comes back
+  auto bad = TrackedReads::Create(options, 2);
+  EXPECT_THAT(bad, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_NE(bad.status().message(), "bad Redis options");
 }
 
 // The listener's connection is killed: the cache empties, the listener
