@@ -118,10 +118,12 @@ absl::StatusOr<v1::WorkshopReport> ReportingLogic::WorkshopReport(const std::str
 }
 
 absl::StatusOr<v1::WorkshopReport> ReportingLogic::ReportWithCached(
-    const Workshop& w, const std::optional<v1::WorkshopReport>& cached) {
+    const Workshop& w, std::optional<v1::WorkshopReport> cached) {
   const TargetMix& target = TargetFor(w.name());
   if (cached && IsCurrent(*cached, w, target)) {
-    v1::WorkshopReport report = *cached;
+    // Moved, not copied: copying its dozens of messages and strings cost
+    // about a tenth of reporting's CPU per cached report (paired bench runs).
+    v1::WorkshopReport report = *std::move(cached);
     report.set_stale(false);
     // Checked against the workshop's revision just now: current as of now.
     *report.mutable_as_of_time() = ToProto(clock_->Now());
@@ -135,7 +137,7 @@ absl::StatusOr<v1::WorkshopReport> ReportingLogic::ReportWithCached(
           : absl::StatusOr<std::vector<workshop::v1::Contribution>>(registrations.status());
   if (!contributions.ok()) {
     if (!absl::IsUnavailable(contributions.status())) return contributions.status();
-    if (cached) return Stale(*cached);
+    if (cached) return Stale(*std::move(cached));
     return WorkshopServiceDown(w.name());
   }
 
@@ -213,7 +215,7 @@ absl::StatusOr<v1::PrefectureReport> ReportingLogic::PrefectureReport(
   std::vector<v1::WorkshopReport> reports;
   reports.reserve(workshops.size());
   for (size_t i = 0; i < workshops.size(); ++i) {
-    auto report = ReportWithCached(workshops[i], cached[i]);
+    auto report = ReportWithCached(workshops[i], std::move(cached[i]));
     // Listed a moment ago, gone now: nothing to report on.
     if (report.status().code() == absl::StatusCode::kNotFound) continue;
     QPV_RETURN_IF_ERROR(report.status());

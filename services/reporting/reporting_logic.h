@@ -67,9 +67,10 @@ class ReportingLogic {
   absl::StatusOr<v1::WorkshopReport> WorkshopReport(const std::string& name);
   // Report of a validated, served préfecture.
   absl::StatusOr<v1::PrefectureReport> PrefectureReport(const std::string& prefecture);
-  // ReportFor with the cache entry already read (nullopt: none or unknown).
+  // ReportFor with the cache entry already read (nullopt: none or unknown),
+  // taken by value: a current entry is moved out, not copied.
   absl::StatusOr<v1::WorkshopReport> ReportWithCached(
-      const workshop::v1::Workshop& w, const std::optional<v1::WorkshopReport>& cached);
+      const workshop::v1::Workshop& w, std::optional<v1::WorkshopReport> cached);
   std::optional<v1::WorkshopReport> CachedReport(const std::string& workshop);
   const TargetMix& TargetFor(absl::string_view workshop_name) const;
 
