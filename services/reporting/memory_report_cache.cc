@@ -2,6 +2,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/util/clock.h"
 
 namespace qpv::reporting {
 namespace {
@@ -17,6 +18,17 @@ absl::StatusOr<std::optional<v1::WorkshopReport>> MemoryReportCache::Get(
   auto it = reports_.find(workshop);
   if (it == reports_.end()) return std::optional<v1::WorkshopReport>();
   return std::optional<v1::WorkshopReport>(it->second);
+}
+
+absl::StatusOr<std::optional<WireReport>> MemoryReportCache::GetWire(
+    absl::string_view workshop) {
+  absl::MutexLock lock(&mu_);
+  if (unavailable_) return Down();
+  auto it = reports_.find(workshop);
+  if (it == reports_.end()) return std::optional<WireReport>();
+  const v1::WorkshopReport& r = it->second;
+  return std::optional<WireReport>(WireReport{WireForm(r), r.workshop_revision(),
+                                              TargetFingerprint(r), FromProto(r.as_of_time())});
 }
 
 absl::StatusOr<std::vector<std::optional<v1::WorkshopReport>>> MemoryReportCache::GetMany(

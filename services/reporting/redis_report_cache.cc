@@ -1,5 +1,6 @@
 #include "services/reporting/redis_report_cache.h"
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/logging/log.h"
 #include "common/status/status.h"
@@ -33,13 +34,15 @@ std::optional<v1::WorkshopReport> Decode(const redis::Reply& reply, absl::string
   return report;
 }
 
-// KEYS: report, index. ARGV: pb, revision, as-of (unix µs), workshop id.
+// KEYS: report, index. ARGV: pb, revision, as-of (unix µs), workshop id,
+// wire form, target fingerprint (report_wire.h).
 // Returns 1 when stored, 0 when a newer revision was already there.
 redis::Script& PutScript() {
   static auto* script = new redis::Script(R"lua(
 local current = redis.call('HGET', KEYS[1], 'rev')
 if current and tonumber(current) > tonumber(ARGV[2]) then return 0 end
-redis.call('HSET', KEYS[1], 'pb', ARGV[1], 'rev', ARGV[2], 'asof', ARGV[3])
+redis.call('HSET', KEYS[1], 'pb', ARGV[1], 'rev', ARGV[2], 'asof', ARGV[3], 'wire', ARGV[5],
+           'tgt', ARGV[6])
 redis.call('SADD', KEYS[2], ARGV[4])
 return 1
 )lua");
@@ -70,6 +73,30 @@ absl::StatusOr<std::optional<v1::WorkshopReport>> RedisReportCache::Get(
   return Decode(reply, key.report);
 }
 
+absl::StatusOr<std::optional<WireReport>> RedisReportCache::GetWire(
+    absl::string_view workshop) {
+  QPV_ASSIGN_OR_RETURN(Key key, KeyOf(workshop));
+  QPV_ASSIGN_OR_RETURN(redis::Reply reply,
+                       redis_->Command({"HMGET", key.report, "wire", "rev", "tgt", "asof"}));
+  auto& e = reply.elements;
+  if (reply.type != redis::Reply::Type::kArray || e.size() != 4) {
+    return absl::InternalError("unexpected reply to HMGET");
+  }
+  // No wire form: nothing cached, or an entry from before wire forms.
+  if (e[0].type != redis::Reply::Type::kString) return std::optional<WireReport>();
+  WireReport wire;
+  int64_t as_of_us = 0;
+  if (e[1].type != redis::Reply::Type::kString || !absl::SimpleAtoi(e[1].str, &wire.revision) ||
+      e[3].type != redis::Reply::Type::kString || !absl::SimpleAtoi(e[3].str, &as_of_us)) {
+    log::Warn("report_cache_unreadable", {{"key", key.report}});
+    return std::optional<WireReport>();
+  }
+  wire.bytes = std::move(e[0].str);
+  if (e[2].type == redis::Reply::Type::kString) wire.target = std::move(e[2].str);
+  wire.as_of = absl::FromUnixMicros(as_of_us);
+  return std::optional<WireReport>(std::move(wire));
+}
+
 absl::StatusOr<std::vector<std::optional<v1::WorkshopReport>>> RedisReportCache::GetMany(
     const std::vector<std::string>& workshops) {
   std::vector<std::optional<v1::WorkshopReport>> out(workshops.size());
@@ -96,7 +123,7 @@ absl::Status RedisReportCache::Put(const v1::WorkshopReport& report) {
   return redis_
       ->Eval(PutScript(), {key.report, key.index},
              {report.SerializeAsString(), absl::StrCat(report.workshop_revision()),
-              absl::StrCat(as_of), key.id})
+              absl::StrCat(as_of), key.id, WireForm(report), TargetFingerprint(report)})
       .status();
 }
 

@@ -20,6 +20,7 @@ class RedisReportCache : public ReportCache {
   explicit RedisReportCache(redis::RedisClient* redis);
 
   absl::StatusOr<std::optional<v1::WorkshopReport>> Get(absl::string_view workshop) override;
+  absl::StatusOr<std::optional<WireReport>> GetWire(absl::string_view workshop) override;
   absl::StatusOr<std::vector<std::optional<v1::WorkshopReport>>> GetMany(
       const std::vector<std::string>& workshops) override;
   absl::Status Put(const v1::WorkshopReport& report) override;

@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "qpv/reporting/v1/reporting.pb.h"
+#include "services/reporting/report_wire.h"
 
 namespace qpv::reporting {
 
@@ -24,6 +25,10 @@ class ReportCache {
   // The report cached for a workshop (prefectures/{p}/workshops/{w}), or
   // nullopt. An entry that cannot be read counts as absent (it is rebuilt).
   virtual absl::StatusOr<std::optional<v1::WorkshopReport>> Get(absl::string_view workshop) = 0;
+  // The report cached for a workshop in wire form (report_wire.h), or
+  // nullopt, also for an entry written before wire forms were kept (it is
+  // rebuilt once, then kept with its wire form).
+  virtual absl::StatusOr<std::optional<WireReport>> GetWire(absl::string_view workshop) = 0;
   // Several at once (one round trip), in the order asked.
   virtual absl::StatusOr<std::vector<std::optional<v1::WorkshopReport>>> GetMany(
       const std::vector<std::string>& workshops) = 0;

@@ -1,6 +1,7 @@
 // One contract suite for every ReportCache: the in-memory fake and the Redis
 // cache (on the shared private redis-server, flushed per test), plus what
 // only Redis has (key layout, unreadable entries, Redis down).
+#include <cmath>
 #include <memory>
 #include <optional>
 #include <string>
@@ -95,6 +96,44 @@ TEST_P(ReportCacheContract, PutThenGetKeepsTheWholeReport) {
   EXPECT_EQ(FromProto((*got)->as_of_time()), kNow);
 }
 
+TEST_P(ReportCacheContract, AbsentHasNoWireForm) {
+  auto got = cache_->GetWire("prefectures/59/workshops/w1");
+  ASSERT_THAT(got, IsOk());
+  EXPECT_FALSE(got->has_value());
+}
+
+// The wire form is the report without its as-of time, kept with what
+// decides whether it is current; stamped, it reads back as the whole report.
+TEST_P(ReportCacheContract, TheWireFormStampedIsTheReportAsOfThen) {
+  v1::WorkshopReport report = Report("prefectures/59/workshops/w1", 4);
+  auto* r = report.add_representation();
+  r->set_category(common::v1::ACTOR_CATEGORY_ASSOCIATION);
+  r->set_target_share(0.25);
+  ASSERT_THAT(cache_->Put(report), IsOk());
+  auto got = cache_->GetWire("prefectures/59/workshops/w1");
+  ASSERT_THAT(got, IsOk());
+  ASSERT_TRUE(got->has_value());
+  const WireReport& wire = **got;
+  EXPECT_EQ(wire.revision, 4);
+  EXPECT_EQ(wire.target, TargetFingerprint({{common::v1::ACTOR_CATEGORY_ASSOCIATION, 0.25}}));
+  EXPECT_EQ(wire.as_of, kNow);
+  v1::WorkshopReport bare;
+  ASSERT_TRUE(bare.ParseFromString(wire.bytes));
+  EXPECT_FALSE(bare.has_as_of_time());
+
+  // Nanoseconds 0 too: the stamp sets the field, it does not merge into one.
+  for (absl::Time later : {kNow + absl::Nanoseconds(1500), kNow + absl::Seconds(3)}) {
+    v1::WorkshopReport stamped;
+    ASSERT_TRUE(stamped.ParseFromString(CurrentAsOf(wire, later)));
+    v1::WorkshopReport expected = report;
+    *expected.mutable_as_of_time() = ToProto(later);
+    EXPECT_EQ(stamped.SerializeAsString(), expected.SerializeAsString());
+  }
+  auto parsed = ParseWire(wire);
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ(parsed->SerializeAsString(), report.SerializeAsString());
+}
+
 TEST_P(ReportCacheContract, AnOlderRevisionNeverOverwritesANewerOne) {
   const std::string w = "prefectures/59/workshops/w1";
   ASSERT_THAT(cache_->Put(Report(w, 5, kNow, "five")), IsOk());
@@ -182,6 +221,45 @@ TEST(RedisReportCache, AnUnreadableEntryIsAMiss) {
   // And the next build replaces it.
   ASSERT_THAT(cache->Put(Report("prefectures/59/workshops/w1", 2)), IsOk());
   EXPECT_TRUE(cache->Get("prefectures/59/workshops/w1")->has_value());
+}
+
+// Entries written before wire forms were kept: no wire form, so the report
+// is rebuilt once (and stored with one).
+TEST(RedisReportCache, AnEntryWithoutWireFormHasNone) {
+  RedisFactory factory;
+  ReportCache* cache = factory.Make();
+  v1::WorkshopReport old = Report("prefectures/59/workshops/w1", 3);
+  ASSERT_THAT(factory.client()->Command({"HSET", "rep:{59}:wr:w1", "pb", old.SerializeAsString(),
+                                         "rev", "3", "asof", "1518512400000000"}),
+              IsOk());
+  auto got = cache->GetWire("prefectures/59/workshops/w1");
+  ASSERT_THAT(got, IsOk());
+  EXPECT_FALSE(got->has_value());
+  EXPECT_TRUE(cache->Get("prefectures/59/workshops/w1")->has_value());
+  ASSERT_THAT(cache->Put(Report("prefectures/59/workshops/w1", 3)), IsOk());
+  got = cache->GetWire("prefectures/59/workshops/w1");
+  ASSERT_THAT(got, IsOk());
+  EXPECT_TRUE(got->has_value());
+}
+
+TEST(ReportWire, TheTargetFingerprintTellsExactShares) {
+  using common::v1::ACTOR_CATEGORY_ASSOCIATION;
+  using common::v1::ACTOR_CATEGORY_LOCAL_AUTHORITY;
+  v1::WorkshopReport report;
+  auto* a = report.add_representation();
+  a->set_category(ACTOR_CATEGORY_LOCAL_AUTHORITY);
+  a->set_target_share(0.2);
+  auto* b = report.add_representation();
+  b->set_category(ACTOR_CATEGORY_ASSOCIATION);
+  b->set_target_share(0.8);
+  EXPECT_EQ(TargetFingerprint(report),
+            TargetFingerprint({{ACTOR_CATEGORY_LOCAL_AUTHORITY, 0.2}, {ACTOR_CATEGORY_ASSOCIATION, 0.8}}));
+  EXPECT_NE(TargetFingerprint(report),
+            TargetFingerprint({{ACTOR_CATEGORY_LOCAL_AUTHORITY, 0.2},
+                               {ACTOR_CATEGORY_ASSOCIATION, std::nextafter(0.8, 1.0)}}));
+  EXPECT_NE(TargetFingerprint(report), TargetFingerprint({{ACTOR_CATEGORY_LOCAL_AUTHORITY, 0.2}}));
+  EXPECT_NE(TargetFingerprint(report),
+            TargetFingerprint({{ACTOR_CATEGORY_ASSOCIATION, 0.2}, {ACTOR_CATEGORY_ASSOCIATION, 0.8}}));
 }
 
 TEST(RedisReportCache, RedisDownIsUnavailable) {

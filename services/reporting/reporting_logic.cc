@@ -91,13 +91,34 @@ std::optional<v1::WorkshopReport> ReportingLogic::CachedReport(const std::string
 
 // --- Workshop reports --------------------------------------------------------
 
-absl::StatusOr<v1::WorkshopReport> ReportingLogic::GetWorkshopReport(
+absl::StatusOr<std::string> ReportingLogic::GetWorkshopReport(
     const v1::GetWorkshopReportRequest& req, absl::Time deadline) {
   QPV_ASSIGN_OR_RETURN(auto ids,
                        ParseResourceName("workshop", req.workshop(), {"prefectures", "workshops"}));
   QPV_RETURN_IF_ERROR(CheckServed(ids[0]));
   ScopedCallDeadline scope(deadline);
-  return WorkshopReport(req.workshop());
+  const std::string& name = req.workshop();
+  auto w = source_->GetWorkshop(name);
+  absl::StatusOr<v1::WorkshopReport> report;
+  if (!w.ok()) {
+    report = WithoutWorkshop(name, w.status());
+  } else {
+    std::optional<v1::WorkshopReport> cached;
+    auto wire = cache_->GetWire(name);
+    if (!wire.ok()) {
+      LogCacheFailure("get", wire.status());
+    } else if (*wire) {
+      // IsCurrent, on what the cache keeps beside the bytes.
+      if (w->revision() > 0 && (*wire)->revision == w->revision() &&
+          (*wire)->target == TargetFingerprint(TargetFor(name).Shares())) {
+        return CurrentAsOf(**wire, clock_->Now());
+      }
+      cached = ParseWire(**wire);  // for a stale answer if the build fails
+    }
+    report = ReportWithCached(*w, std::move(cached));
+  }
+  if (!report.ok()) return report.status();
+  return report->SerializeAsString();
 }
 
 absl::StatusOr<v1::WorkshopReport> ReportingLogic::ReportFor(const Workshop& w,
@@ -108,13 +129,16 @@ absl::StatusOr<v1::WorkshopReport> ReportingLogic::ReportFor(const Workshop& w,
 
 absl::StatusOr<v1::WorkshopReport> ReportingLogic::WorkshopReport(const std::string& name) {
   auto w = source_->GetWorkshop(name);
-  if (!w.ok()) {
-    if (!absl::IsUnavailable(w.status())) return w.status();
-    std::optional<v1::WorkshopReport> cached = CachedReport(name);
-    if (cached) return Stale(*std::move(cached));
-    return WorkshopServiceDown(name);
-  }
+  if (!w.ok()) return WithoutWorkshop(name, w.status());
   return ReportWithCached(*w, CachedReport(name));
+}
+
+absl::StatusOr<v1::WorkshopReport> ReportingLogic::WithoutWorkshop(const std::string& name,
+                                                                   const absl::Status& status) {
+  if (!absl::IsUnavailable(status)) return status;
+  std::optional<v1::WorkshopReport> cached = CachedReport(name);
+  if (cached) return Stale(*std::move(cached));
+  return WorkshopServiceDown(name);
 }
 
 absl::StatusOr<v1::WorkshopReport> ReportingLogic::ReportWithCached(

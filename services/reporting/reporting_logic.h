@@ -46,8 +46,10 @@ class ReportingLogic {
   ReportingLogic(WorkshopSource* source, ReportCache* cache, FeedStore* feed, Clock* clock,
                  Options options);
 
-  absl::StatusOr<v1::WorkshopReport> GetWorkshopReport(const v1::GetWorkshopReportRequest& req,
-                                                       absl::Time deadline);
+  // The report in wire form (a serialized v1::WorkshopReport): a current
+  // cached report is sent as stored (report_wire.h).
+  absl::StatusOr<std::string> GetWorkshopReport(const v1::GetWorkshopReportRequest& req,
+                                                absl::Time deadline);
   absl::StatusOr<v1::PrefectureReport> GetPrefectureReport(
       const v1::GetPrefectureReportRequest& req, absl::Time deadline);
   absl::StatusOr<v1::ExportReportResponse> ExportReport(const v1::ExportReportRequest& req,
@@ -65,6 +67,10 @@ class ReportingLogic {
   absl::Status CheckServed(absl::string_view prefecture) const;
   // Report of a validated workshop name.
   absl::StatusOr<v1::WorkshopReport> WorkshopReport(const std::string& name);
+  // The report of a workshop that could not be read (`status`): the cached
+  // one, stale, when the workshop service is unavailable.
+  absl::StatusOr<v1::WorkshopReport> WithoutWorkshop(const std::string& name,
+                                                     const absl::Status& status);
   // Report of a validated, served préfecture.
   absl::StatusOr<v1::PrefectureReport> PrefectureReport(const std::string& prefecture);
   // ReportFor with the cache entry already read (nullopt: none or unknown),

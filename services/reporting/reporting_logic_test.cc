@@ -150,7 +150,12 @@ class LogicTest : public ::testing::Test {
   absl::StatusOr<v1::WorkshopReport> Get(const std::string& name, absl::Time deadline = kDeadline) {
     v1::GetWorkshopReportRequest req;
     req.set_workshop(name);
-    return logic_->GetWorkshopReport(req, deadline);
+    // Served in wire form (report_wire.h): read back as a client would.
+    auto bytes = logic_->GetWorkshopReport(req, deadline);
+    if (!bytes.ok()) return bytes.status();
+    v1::WorkshopReport report;
+    if (!report.ParseFromString(*bytes)) return absl::InternalError("unparsable report");
+    return report;
   }
   absl::StatusOr<v1::PrefectureReport> GetPrefecture(const std::string& code) {
     v1::GetPrefectureReportRequest req;
