@@ -1,6 +1,5 @@
 #include "services/reporting/redis_report_cache.h"
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/logging/log.h"
 #include "common/status/status.h"
@@ -24,38 +23,46 @@ absl::StatusOr<Key> KeyOf(absl::string_view workshop) {
 }
 
 // An unreadable entry is a cache miss (logged): the next build overwrites it.
-std::optional<v1::WorkshopReport> Decode(const redis::Reply& reply, absl::string_view key) {
+// So is an entry from before wire forms (only a "pb" field): rebuilt once.
+std::optional<WireReport> DecodeEntry(redis::Reply& reply, absl::string_view key) {
   if (reply.type != redis::Reply::Type::kString) return std::nullopt;
-  v1::WorkshopReport report;
-  if (!report.ParseFromString(reply.str)) {
-    log::Warn("report_cache_unreadable", {{"key", std::string(key)}});
-    return std::nullopt;
-  }
+  std::optional<WireReport> wire = DecodeWire(std::move(reply.str));
+  if (!wire) log::Warn("report_cache_unreadable", {{"key", std::string(key)}});
+  return wire;
+}
+
+std::optional<v1::WorkshopReport> Decode(redis::Reply& reply, absl::string_view key) {
+  std::optional<WireReport> wire = DecodeEntry(reply, key);
+  if (!wire) return std::nullopt;
+  std::optional<v1::WorkshopReport> report = ParseWire(*wire);
+  if (!report) log::Warn("report_cache_unreadable", {{"key", std::string(key)}});
   return report;
 }
 
-// KEYS: report, index. ARGV: pb, revision, as-of (unix µs), workshop id,
-// wire form, target fingerprint (report_wire.h).
-// Returns 1 when stored, 0 when a newer revision was already there.
+// KEYS: report, index. ARGV: EncodeWire(report), its revision, workshop id.
+// Returns 1 when stored, 0 when a newer revision was already there. "rev"
+// repeats the entry's revision for this check (and for older versions of
+// this script); the fields of entries from before wire forms are dropped.
 redis::Script& PutScript() {
   static auto* script = new redis::Script(R"lua(
 local current = redis.call('HGET', KEYS[1], 'rev')
 if current and tonumber(current) > tonumber(ARGV[2]) then return 0 end
-redis.call('HSET', KEYS[1], 'pb', ARGV[1], 'rev', ARGV[2], 'asof', ARGV[3], 'wire', ARGV[5],
-           'tgt', ARGV[6])
-redis.call('SADD', KEYS[2], ARGV[4])
+redis.call('HSET', KEYS[1], 'wire', ARGV[1], 'rev', ARGV[2])
+redis.call('HDEL', KEYS[1], 'pb', 'asof')
+redis.call('SADD', KEYS[2], ARGV[3])
 return 1
 )lua");
   return *script;
 }
 
-// KEYS: index. ARGV: report key prefix ("rep:{59}:wr:"). Returns the pbs.
+// KEYS: index. ARGV: report key prefix ("rep:{59}:wr:"). Returns the
+// entries (EncodeWire).
 redis::Script& ListScript() {
   static auto* script = new redis::Script(R"lua(
 local out = {}
 for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  local pb = redis.call('HGET', ARGV[1] .. id, 'pb')
-  if pb then out[#out + 1] = pb end
+  local entry = redis.call('HGET', ARGV[1] .. id, 'wire')
+  if entry then out[#out + 1] = entry end
 end
 return out
 )lua");
@@ -69,32 +76,15 @@ RedisReportCache::RedisReportCache(redis::RedisClient* redis) : redis_(redis) {}
 absl::StatusOr<std::optional<v1::WorkshopReport>> RedisReportCache::Get(
     absl::string_view workshop) {
   QPV_ASSIGN_OR_RETURN(Key key, KeyOf(workshop));
-  QPV_ASSIGN_OR_RETURN(redis::Reply reply, redis_->Command({"HGET", key.report, "pb"}));
+  QPV_ASSIGN_OR_RETURN(redis::Reply reply, redis_->Command({"HGET", key.report, "wire"}));
   return Decode(reply, key.report);
 }
 
 absl::StatusOr<std::optional<WireReport>> RedisReportCache::GetWire(
     absl::string_view workshop) {
   QPV_ASSIGN_OR_RETURN(Key key, KeyOf(workshop));
-  QPV_ASSIGN_OR_RETURN(redis::Reply reply,
-                       redis_->Command({"HMGET", key.report, "wire", "rev", "tgt", "asof"}));
-  auto& e = reply.elements;
-  if (reply.type != redis::Reply::Type::kArray || e.size() != 4) {
-    return absl::InternalError("unexpected reply to HMGET");
-  }
-  // No wire form: nothing cached, or an entry from before wire forms.
-  if (e[0].type != redis::Reply::Type::kString) return std::optional<WireReport>();
-  WireReport wire;
-  int64_t as_of_us = 0;
-  if (e[1].type != redis::Reply::Type::kString || !absl::SimpleAtoi(e[1].str, &wire.revision) ||
-      e[3].type != redis::Reply::Type::kString || !absl::SimpleAtoi(e[3].str, &as_of_us)) {
-    log::Warn("report_cache_unreadable", {{"key", key.report}});
-    return std::optional<WireReport>();
-  }
-  wire.bytes = std::move(e[0].str);
-  if (e[2].type == redis::Reply::Type::kString) wire.target = std::move(e[2].str);
-  wire.as_of = absl::FromUnixMicros(as_of_us);
-  return std::optional<WireReport>(std::move(wire));
+  QPV_ASSIGN_OR_RETURN(redis::Reply reply, redis_->Command({"HGET", key.report, "wire"}));
+  return DecodeEntry(reply, key.report);
 }
 
 absl::StatusOr<std::vector<std::optional<v1::WorkshopReport>>> RedisReportCache::GetMany(
@@ -105,7 +95,7 @@ absl::StatusOr<std::vector<std::optional<v1::WorkshopReport>>> RedisReportCache:
   for (size_t i = 0; i < workshops.size(); ++i) {
     auto key = KeyOf(workshops[i]);
     if (!key.ok()) continue;  // not a workshop name: nothing cached under it
-    commands.push_back({"HGET", key->report, "pb"});
+    commands.push_back({"HGET", key->report, "wire"});
     asked.push_back(i);
   }
   if (commands.empty()) return out;
@@ -119,11 +109,9 @@ absl::StatusOr<std::vector<std::optional<v1::WorkshopReport>>> RedisReportCache:
 
 absl::Status RedisReportCache::Put(const v1::WorkshopReport& report) {
   QPV_ASSIGN_OR_RETURN(Key key, KeyOf(report.workshop()));
-  const int64_t as_of = absl::ToUnixMicros(FromProto(report.as_of_time()));
   return redis_
       ->Eval(PutScript(), {key.report, key.index},
-             {report.SerializeAsString(), absl::StrCat(report.workshop_revision()),
-              absl::StrCat(as_of), key.id, WireForm(report), TargetFingerprint(report)})
+             {EncodeWire(report), absl::StrCat(report.workshop_revision()), key.id})
       .status();
 }
 
@@ -133,7 +121,7 @@ absl::StatusOr<std::vector<v1::WorkshopReport>> RedisReportCache::List(
   QPV_ASSIGN_OR_RETURN(redis::Reply reply,
                        redis_->Eval(ListScript(), {prefix + "wrs"}, {prefix + "wr:"}));
   std::vector<v1::WorkshopReport> out;
-  for (const redis::Reply& element : reply.elements) {
+  for (redis::Reply& element : reply.elements) {
     auto report = Decode(element, prefix);
     if (report) out.push_back(*std::move(report));
   }

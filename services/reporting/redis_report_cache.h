@@ -1,7 +1,8 @@
 // ReportCache on Redis. Keys, with P = redis::KeyPrefix("rep", prefecture)
 // = "rep:{59}:" (one hash tag per préfecture, for Redis Cluster):
-//   P wr:<workshop id>   hash  pb (serialized WorkshopReport), rev (its
-//                              workshop_revision), asof (as_of_time, unix µs)
+//   P wr:<workshop id>   hash  wire (EncodeWire: revision, as-of time,
+//                              target and the report in wire form), rev (the
+//                              same revision, for Put's check)
 //   P wrs                set   ids of the workshops with a cached report
 // Nothing expires: there is one entry per workshop, and the last one is what
 // is served while the workshop service is down. Put is one Lua script (the

@@ -194,11 +194,13 @@ TEST(RedisReportCache, KeysShareThePrefectureHashTag) {
   ReportCache* cache = factory.Make();
   ASSERT_THAT(cache->Put(Report("prefectures/59/workshops/w1", 7)), IsOk());
   auto* redis = factory.client();
-  auto fields = redis->Command({"HMGET", "rep:{59}:wr:w1", "rev", "asof"});
+  auto fields = redis->Command({"HMGET", "rep:{59}:wr:w1", "rev", "wire"});
   ASSERT_THAT(fields, IsOk());
   ASSERT_EQ(fields->elements.size(), 2u);
   EXPECT_EQ(fields->elements[0].str, "7");
-  EXPECT_EQ(fields->elements[1].str, std::to_string(absl::ToUnixMicros(kNow)));
+  // The entry's header: revision, as-of time (unix µs), target (none here).
+  EXPECT_EQ(fields->elements[1].str.substr(0, fields->elements[1].str.find('\n') + 1),
+            absl::StrCat("7 ", absl::ToUnixMicros(kNow), " \n"));
   auto members = redis->Command({"SMEMBERS", "rep:{59}:wrs"});
   ASSERT_THAT(members, IsOk());
   ASSERT_EQ(members->elements.size(), 1u);
@@ -209,7 +211,7 @@ TEST(RedisReportCache, AnUnreadableEntryIsAMiss) {
   RedisFactory factory;
   ReportCache* cache = factory.Make();
   ASSERT_THAT(
-      factory.client()->Command({"HSET", "rep:{59}:wr:w1", "pb", "\xff\xff garbage", "rev", "1"}),
+      factory.client()->Command({"HSET", "rep:{59}:wr:w1", "wire", "\xff\xff garbage", "rev", "1"}),
       IsOk());
   ASSERT_THAT(factory.client()->Command({"SADD", "rep:{59}:wrs", "w1"}), IsOk());
   auto got = cache->Get("prefectures/59/workshops/w1");
@@ -223,23 +225,39 @@ TEST(RedisReportCache, AnUnreadableEntryIsAMiss) {
   EXPECT_TRUE(cache->Get("prefectures/59/workshops/w1")->has_value());
 }
 
-// Entries written before wire forms were kept: no wire form, so the report
-// is rebuilt once (and stored with one).
-TEST(RedisReportCache, AnEntryWithoutWireFormHasNone) {
+// Entries written before wire forms were kept (a "pb" field): a miss, so
+// the report is rebuilt once, and its old fields are dropped.
+TEST(RedisReportCache, AnEntryWithoutWireFormIsAMiss) {
   RedisFactory factory;
   ReportCache* cache = factory.Make();
   v1::WorkshopReport old = Report("prefectures/59/workshops/w1", 3);
   ASSERT_THAT(factory.client()->Command({"HSET", "rep:{59}:wr:w1", "pb", old.SerializeAsString(),
                                          "rev", "3", "asof", "1518512400000000"}),
               IsOk());
+  EXPECT_FALSE(cache->GetWire("prefectures/59/workshops/w1")->has_value());
+  EXPECT_FALSE(cache->Get("prefectures/59/workshops/w1")->has_value());
+  ASSERT_THAT(cache->Put(Report("prefectures/59/workshops/w1", 3)), IsOk());
+  EXPECT_TRUE(cache->GetWire("prefectures/59/workshops/w1")->has_value());
+  auto fields = factory.client()->Command({"HEXISTS", "rep:{59}:wr:w1", "pb"});
+  ASSERT_THAT(fields, IsOk());
+  EXPECT_EQ(fields->integer, 0);
+}
+
+// During an upgrade an older replica may rewrite "rev" (and "pb") beside a
+// wire form it does not know: the wire form still tells its own revision,
+// so its bytes never pass for the newer report.
+TEST(RedisReportCache, AnOlderWriterCannotMakeTheWireFormLookCurrent) {
+  RedisFactory factory;
+  ReportCache* cache = factory.Make();
+  ASSERT_THAT(cache->Put(Report("prefectures/59/workshops/w1", 3)), IsOk());
+  v1::WorkshopReport newer = Report("prefectures/59/workshops/w1", 4);
+  ASSERT_THAT(factory.client()->Command({"HSET", "rep:{59}:wr:w1", "pb",
+                                         newer.SerializeAsString(), "rev", "4", "asof", "1"}),
+              IsOk());
   auto got = cache->GetWire("prefectures/59/workshops/w1");
   ASSERT_THAT(got, IsOk());
-  EXPECT_FALSE(got->has_value());
-  EXPECT_TRUE(cache->Get("prefectures/59/workshops/w1")->has_value());
-  ASSERT_THAT(cache->Put(Report("prefectures/59/workshops/w1", 3)), IsOk());
-  got = cache->GetWire("prefectures/59/workshops/w1");
-  ASSERT_THAT(got, IsOk());
-  EXPECT_TRUE(got->has_value());
+  ASSERT_TRUE(got->has_value());
+  EXPECT_EQ((*got)->revision, 3);
 }
 
 TEST(ReportWire, TheTargetFingerprintTellsExactShares) {

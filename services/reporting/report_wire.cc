@@ -1,7 +1,9 @@
 #include "services/reporting/report_wire.h"
 
 #include "absl/base/casts.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/util/clock.h"
 
 namespace qpv::reporting {
@@ -19,6 +21,30 @@ std::string WireForm(const v1::WorkshopReport& report) {
   wire.clear_as_of_time();
   wire.set_stale(false);
   return wire.SerializeAsString();
+}
+
+std::string EncodeWire(const v1::WorkshopReport& report) {
+  return absl::StrCat(report.workshop_revision(), " ",
+                      absl::ToUnixMicros(FromProto(report.as_of_time())), " ",
+                      TargetFingerprint(report), "\n", WireForm(report));
+}
+
+std::optional<WireReport> DecodeWire(std::string entry) {
+  const size_t end = entry.find('\n');
+  if (end == std::string::npos) return std::nullopt;
+  std::vector<absl::string_view> header =
+      absl::StrSplit(absl::string_view(entry).substr(0, end), absl::MaxSplits(' ', 2));
+  WireReport wire;
+  int64_t as_of_us = 0;
+  if (header.size() != 3 || !absl::SimpleAtoi(header[0], &wire.revision) ||
+      !absl::SimpleAtoi(header[1], &as_of_us)) {
+    return std::nullopt;
+  }
+  wire.target = std::string(header[2]);
+  wire.as_of = absl::FromUnixMicros(as_of_us);
+  entry.erase(0, end + 1);  // in place: no second copy of the bytes
+  wire.bytes = std::move(entry);
+  return wire;
 }
 
 std::string TargetFingerprint(const v1::WorkshopReport& report) {

@@ -2,7 +2,7 @@
 // report that is still current (the workshop's revision has not moved): it
 // used to parse the cached report, stamp it and serialize it again, about
 // half of reporting's CPU for that call (perf; paired bench runs: 230 to
-// 125 µs per call once skipped). The cache now also keeps the report
+// 125 µs per call once skipped). The cache now keeps the report
 // serialized without its as-of time, beside what decides whether it is
 // current, so a current report is sent as stored, with only its as-of time
 // appended (a field that the stored form does not carry, so the appended
@@ -31,6 +31,15 @@ struct WireReport {
 
 // The report serialized without as_of_time and with stale false.
 std::string WireForm(const v1::WorkshopReport& report);
+
+// A cache entry as one string: "<revision> <as-of unix µs> <target>\n" then
+// WireForm(report). One string, so that what says whether the bytes are
+// current always describes those bytes: a writer that rewrote the revision
+// beside them (an older replica during an upgrade) cannot make stale bytes
+// look current.
+std::string EncodeWire(const v1::WorkshopReport& report);
+// nullopt when `entry` is not such a string.
+std::optional<WireReport> DecodeWire(std::string entry);
 
 // The target a report was computed against, as a string: the categories and
 // exact shares of its representation, in order. Equal for a report and a

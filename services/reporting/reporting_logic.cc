@@ -33,17 +33,13 @@ void CheckPrefecture(FieldViolations& v, absl::string_view field, absl::string_v
   }
 }
 
-// Whether a cached report is the report of `w` as it is now: same revision
-// (a known one), computed against the same target.
-bool IsCurrent(const v1::WorkshopReport& cached, const Workshop& w, const TargetMix& target) {
-  if (w.revision() <= 0 || cached.workshop_revision() != w.revision()) return false;
-  const auto shares = target.Shares();
-  if (cached.representation_size() != static_cast<int>(shares.size())) return false;
-  for (size_t i = 0; i < shares.size(); ++i) {
-    const auto& r = cached.representation(static_cast<int>(i));
-    if (r.category() != shares[i].first || r.target_share() != shares[i].second) return false;
-  }
-  return true;
+// Whether a cached report (its revision and TargetFingerprint) is the report
+// of `w` as it is now: same revision (a known one), computed against the
+// same target.
+bool IsCurrent(int64_t revision, absl::string_view target_fingerprint, const Workshop& w,
+               const TargetMix& target) {
+  return w.revision() > 0 && revision == w.revision() &&
+         target_fingerprint == TargetFingerprint(target.Shares());
 }
 
 v1::WorkshopReport Stale(v1::WorkshopReport report) {
@@ -108,9 +104,7 @@ absl::StatusOr<std::string> ReportingLogic::GetWorkshopReport(
     if (!wire.ok()) {
       LogCacheFailure("get", wire.status());
     } else if (*wire) {
-      // IsCurrent, on what the cache keeps beside the bytes.
-      if (w->revision() > 0 && (*wire)->revision == w->revision() &&
-          (*wire)->target == TargetFingerprint(TargetFor(name).Shares())) {
+      if (IsCurrent((*wire)->revision, (*wire)->target, *w, TargetFor(name))) {
         return CurrentAsOf(**wire, clock_->Now());
       }
       cached = ParseWire(**wire);  // for a stale answer if the build fails
@@ -144,7 +138,8 @@ absl::StatusOr<v1::WorkshopReport> ReportingLogic::WithoutWorkshop(const std::st
 absl::StatusOr<v1::WorkshopReport> ReportingLogic::ReportWithCached(
     const Workshop& w, std::optional<v1::WorkshopReport> cached) {
   const TargetMix& target = TargetFor(w.name());
-  if (cached && IsCurrent(*cached, w, target)) {
+  if (cached &&
+      IsCurrent(cached->workshop_revision(), TargetFingerprint(*cached), w, target)) {
     // Moved, not copied: copying its dozens of messages and strings cost
     // about a tenth of reporting's CPU per cached report (paired bench runs).
     v1::WorkshopReport report = *std::move(cached);
