@@ -17,20 +17,21 @@
 //
 // Memory: the grouping reads each préfecture's texts once (in order, a
 // compressed block at a time) and keeps, until it ends, their shingle sets
-// (2 bytes per shingle while the first 65,536 distinct shingles cover a
-// set, else 4; one array per préfecture), each préfecture's common
-// shingles (8 KiB) and the low 16 bits of every band key (64 bytes per
-// action): those say whether a pair met in an earlier band or shares two
-// (a key's low bits match another's once in 65,536, which can skip a
-// pair's only comparison: at national scale 1 join of ~72,800 was lost).
-// The exact keys that make the buckets are computed again a band at a
-// time from the sets (MinHash is ~2% of the grouping's CPU). At national
-// scale (195,000 actions, qpv-bench-national-view) that is ~56 MiB
-// transient, against ~68 MiB when every band key was kept whole and ~105
-// MiB when every set was 32-bit and in one array grown by doubling; the
-// grouping takes ~10 s there. The view keeps none of it, and the
-// cached result costs ~20 bytes per action (one flat list of members, 20
-// bytes per group).
+// (shingle_pool.h: ~1.2 bytes per shingle, one array per préfecture), each
+// préfecture's common shingles (8 KiB) and the low 16 bits of every band
+// key (64 bytes per action): those say whether a pair met in an earlier
+// band or shares two (a key's low bits match another's once in 65,536,
+// which can skip a pair's only comparison: at national scale 1 join of
+// ~72,800 was lost). The exact keys that make the buckets are computed
+// again two bands at a time from the sets (MinHash is ~2% of the
+// grouping's CPU), and exact duplicates found by sorting the sets' hashes.
+// At national scale (195,000 actions, qpv-bench-national-view) the
+// grouping's peak is ~44 MiB above the view (VmHWM), against ~56 MiB with
+// sets of 16-bit ids and a hash map for the duplicates, ~68 MiB when every
+// band key was kept whole and ~105 MiB when every set was 32-bit and in
+// one array grown by doubling; the grouping takes ~10 s there. The view
+// keeps none of it, and the cached result costs ~20 bytes per action (one
+// flat list of members, 20 bytes per group).
 //
 // A group: title and text of its most voted action (ties: smallest
 // contribution name), prefecture_count = distinct préfectures, sources =

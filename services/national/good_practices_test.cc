@@ -652,5 +652,52 @@ TEST(GroupPracticesTest, CommonPhrasingNeitherHidesNorMakesGroups) {
   EXPECT_EQ(groups.size(), 401u);
 }
 
+// Past the first 65,536 distinct shingles the grouping stores them as
+// 32-bit values, with differences of 4 bytes: rewordings must still join
+// whether their sets hold ids, such values or both.
+TEST(GroupPracticesTest, GroupsBeyondTheShingleDictionary) {
+  const std::string velo =
+      "Un atelier de réparation de vélos au pied des immeubles avec les jeunes du quartier le "
+      "samedi matin, des outils prêtés et un mécanicien bénévole.";
+  std::vector<nv1::ReproducibleAction> nord = {
+      MakeAction("59", "w0", "velo", "Atelier vélo solidaire", velo, {}, 1)};
+  // 1,200 actions of 30 words found nowhere else: ~71,000 distinct shingles.
+  constexpr int kFillers = 1200;
+  for (int i = 0; i < kFillers; ++i) {
+    std::string text;
+    for (int k = 0; k < 30; ++k) absl::StrAppend(&text, " m", i, "q", k);
+    nord.push_back(MakeAction("59", "w1", absl::StrCat("c", i), absl::StrCat("t", i, "z"), text,
+                              {}, 1));
+  }
+  const auto e59 = Entry("59", std::move(nord));
+  // Read after the dictionary is full: the vélo rewording's new words and
+  // both kermesses' are stored as 32-bit values.
+  const auto e62 = Entry(
+      "62", {MakeAction("62", "w1", "velo", "Atelier de vélos solidaire",
+                        "Un atelier de réparation des vélos au pied des immeubles, avec les "
+                        "jeunes du quartier, le samedi matin : outils prêtés, mécanicien "
+                        "bénévole, pièces détachées.",
+                        {}, 1),
+             MakeAction("62", "w2", "k1", "Kermesse interculturelle",
+                        "Une kermesse interculturelle sur le parvis avec des stands tenus par "
+                        "les associations du quartier.",
+                        {}, 1),
+             MakeAction("62", "w2", "k2", "Kermesse interculturelle",
+                        "Une kermesse interculturelle sur le parvis, des stands tenus par les "
+                        "associations des quartiers.",
+                        {}, 1)});
+  std::vector<PracticeSource> sources;
+  for (const auto* e : {e59.get(), e62.get()}) {
+    for (const auto& action : e->actions) sources.push_back({e, &action});
+  }
+  const auto groups = GroupPractices(sources);
+  ASSERT_EQ(groups.size(), kFillers + 2u);
+  EXPECT_THAT(groups[0].sources(), ElementsAre("prefectures/59/workshops/w0/contributions/velo",
+                                               "prefectures/62/workshops/w1/contributions/velo"));
+  EXPECT_THAT(groups[1].sources(), ElementsAre("prefectures/62/workshops/w2/contributions/k1",
+                                               "prefectures/62/workshops/w2/contributions/k2"));
+  EXPECT_EQ(groups[2].sources_size(), 1);
+}
+
 }  // namespace
 }  // namespace qpv::national

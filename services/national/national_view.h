@@ -13,7 +13,8 @@
 // rebuilt), titles and QPV codes 19 MiB, texts zlib-compressed by blocks 14
 // MiB (60 MiB raw). The service: ~85 MiB resident after the ingest, ~95 MiB
 // with the good-practice grouping cached (it keeps ~6 MiB; its transient
-// shingle sets and band keys, ~68 MiB, are freed and trimmed). Before this
+// shingle sets and band keys, ~44 MiB at their peak, are freed and
+// trimmed). Before this
 // layout (texts, 32 LSH keys and a shingle-set hash per action, 38 metrics
 // per préfecture month) the same data took 146 MiB of heap and the process
 // 640 MiB after the ingest (glibc kept the snapshots' freed memory:
