@@ -45,6 +45,11 @@ class Observability(StackTestCase):
             with self.assertRaises(grpc.RpcError) as e:
                 self.sh.GetOrganization(SS.GetOrganizationRequest(name="prefectures/59/organizations/nope"))
             self.assertEqual(e.exception.code(), Code.NOT_FOUND)
+        # A call is counted once its status is sent, so the client may see
+        # the reply a moment before the count moves.
+        deadline = time.monotonic() + 2
+        while not_found_count() < before + 3 and time.monotonic() < deadline:
+            time.sleep(0.02)
         self.assertEqual(not_found_count(), before + 3)
         text = scrape(self.stack.metrics_addr[STAKEHOLDER])
         self.assertRegex(text, r'qpv_grpc_server_handled_total\{[^}]*code="OK"[^}]*'
