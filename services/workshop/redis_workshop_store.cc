@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "common/status/status.h"
 #include "common/util/clock.h"
+#include "services/workshop/contribution_wire.h"
 
 namespace qpv::workshop {
 namespace {
@@ -370,6 +371,13 @@ absl::StatusOr<Registration> RegistrationFromHash(const Hash& h) {
   return r;
 }
 
+// ContributionFromHash's contribution in wire form, without parsing it.
+absl::StatusOr<std::string> ContributionWireFromHash(const Hash& h) {
+  const std::string* pb = h.Find("pb");
+  if (pb == nullptr) return DataLoss("contribution");
+  return ContributionWire(*pb, h.Find("etag"), static_cast<int32_t>(Int(h, "votes")));
+}
+
 absl::StatusOr<Contribution> ContributionFromHash(const Hash& h) {
   Contribution c;
   const std::string* pb = h.Find("pb");
@@ -642,6 +650,17 @@ absl::StatusOr<std::vector<Listed<Contribution>>> RedisWorkshopStore::ListContri
                    {ContribPrefix(prefecture, workshop_id), std::to_string(after_seq),
                     std::to_string(limit)}),
       &ContributionFromHash);
+}
+
+absl::StatusOr<std::vector<Listed<std::string>>> RedisWorkshopStore::ListContributionsWire(
+    absl::string_view prefecture, absl::string_view workshop_id, int64_t after_seq,
+    int limit) {
+  const std::string wkey = WorkshopKey(prefecture, workshop_id);
+  return DecodeList<std::string>(
+      redis_->Eval(ListScript(), {wkey + ":contribs"},
+                   {ContribPrefix(prefecture, workshop_id), std::to_string(after_seq),
+                    std::to_string(limit)}),
+      &ContributionWireFromHash);
 }
 
 }  // namespace qpv::workshop

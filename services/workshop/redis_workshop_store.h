@@ -98,6 +98,9 @@ class RedisWorkshopStore : public WorkshopStore {
   absl::StatusOr<std::vector<Listed<Contribution>>> ListContributions(
       absl::string_view prefecture, absl::string_view workshop_id, int64_t after_seq,
       int limit) override;
+  absl::StatusOr<std::vector<Listed<std::string>>> ListContributionsWire(
+      absl::string_view prefecture, absl::string_view workshop_id, int64_t after_seq,
+      int limit) override;
 
   // The set of préfectures (outside any hash tag).
   static constexpr char kPrefecturesKey[] = "ws:prefectures";

@@ -9,6 +9,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/cord.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -17,6 +18,7 @@
 #include "common/status/status.h"
 #include "common/validation/resource_name.h"
 #include "common/validation/validation.h"
+#include "services/workshop/contribution_wire.h"
 
 namespace qpv::workshop {
 namespace {
@@ -414,44 +416,54 @@ absl::StatusOr<ListParams> ParseList(FieldViolations& v, absl::string_view paren
   return params;
 }
 
-// Lists the children of one workshop (registrations, contributions). The
-// workshop itself is read only when the page comes back empty, to tell an
-// absent workshop (NOT_FOUND) from an empty list: workshops are never deleted,
-// so a listed child proves its workshop exists, and a page costs one Redis
-// round trip.
-template <typename T, typename Request, typename Response>
-absl::StatusOr<Response> ListWorkshopChildren(
-    WorkshopStore* store, const Request& req,
-    absl::StatusOr<Predicate<T>> (*compile)(absl::string_view),
-    absl::StatusOr<std::vector<Listed<T>>> (WorkshopStore::*list)(
-        absl::string_view, absl::string_view, int64_t, int),
-    google::protobuf::RepeatedPtrField<T>* (Response::*items_of)(),
-    const std::function<absl::Status(absl::string_view)>& check_served) {
+// A list request on the children of one workshop (registrations,
+// contributions), checked.
+struct ChildList {
+  std::string prefecture, workshop;
+  ListParams params;
+};
+
+template <typename T, typename Request>
+absl::StatusOr<ChildList> ParseChildList(
+    const Request& req, absl::StatusOr<Predicate<T>> (*compile)(absl::string_view),
+    Predicate<T>* match, const std::function<absl::Status(absl::string_view)>& check_served) {
   FieldViolations v;
   std::vector<std::string> ids;
   auto parent = ParseResourceName("parent", req.parent(), {"prefectures", "workshops"});
   if (parent.ok()) ids = *parent;
   v.Merge(parent.status(), "parent");
-  Predicate<T> match;
   QPV_ASSIGN_OR_RETURN(ListParams params, ParseList(v, req.parent(), req.page_size(),
                                                     req.page_token(), req.filter(), compile,
-                                                    &match));
+                                                    match));
   QPV_RETURN_IF_ERROR(check_served(ids[0]));
   params.cursor.prefecture = ids[0];
-  const std::string wid = ids[1];
-  Fetch<T> fetch = [store, list, &wid](const std::string& p, int64_t after, int limit) {
-    return (store->*list)(p, wid, after, limit);
+  return ChildList{ids[0], ids[1], std::move(params)};
+}
+
+// One page of a workshop's children, and the next page's token ("" after
+// the last). The workshop itself is read only when the page comes back
+// empty, to tell an absent workshop (NOT_FOUND) from an empty list:
+// workshops are never deleted, so a listed child proves its workshop
+// exists, and a page costs one Redis round trip.
+template <typename Item>
+absl::Status PageChildren(WorkshopStore* store, const ChildList& list,
+                          const Predicate<Item>& match,
+                          absl::StatusOr<std::vector<Listed<Item>>> (WorkshopStore::*fetch)(
+                              absl::string_view, absl::string_view, int64_t, int),
+                          std::vector<Item>* items, std::string* next_token) {
+  Fetch<Item> page_fetch = [store, fetch, &list](const std::string& p, int64_t after, int limit) {
+    return (store->*fetch)(p, list.workshop, after, limit);
   };
-  std::vector<T> items;
   std::optional<Cursor> next;
-  QPV_RETURN_IF_ERROR(Page({ids[0]}, params.cursor, params.page_size, match, fetch, &items, &next));
-  if (items.empty() && !next) QPV_RETURN_IF_ERROR(store->GetWorkshop(ids[0], ids[1]).status());
-  Response resp;
-  for (auto& item : items) *(resp.*items_of)()->Add() = std::move(item);
-  if (next) {
-    resp.set_next_page_token(pagination::EncodePageToken(EncodeCursor(*next), params.fingerprint));
+  QPV_RETURN_IF_ERROR(
+      Page({list.prefecture}, list.params.cursor, list.params.page_size, match, page_fetch, items,
+           &next));
+  if (items->empty() && !next) {
+    QPV_RETURN_IF_ERROR(store->GetWorkshop(list.prefecture, list.workshop).status());
   }
-  return resp;
+  next_token->clear();
+  if (next) *next_token = pagination::EncodePageToken(EncodeCursor(*next), list.params.fingerprint);
+  return absl::OkStatus();
 }
 
 std::string WorkshopName(absl::string_view p, absl::string_view w) {
@@ -751,10 +763,19 @@ absl::StatusOr<Registration> WorkshopLogic::RegisterParticipant(
 
 absl::StatusOr<wsv1::ListRegistrationsResponse> WorkshopLogic::ListRegistrations(
     const wsv1::ListRegistrationsRequest& req, absl::Time) {
-  return ListWorkshopChildren<Registration>(
-      store_, req, &RegistrationFilter, &WorkshopStore::ListRegistrations,
-      &wsv1::ListRegistrationsResponse::mutable_registrations,
-      [this](absl::string_view p) { return CheckServed(p); });
+  Predicate<Registration> match;
+  QPV_ASSIGN_OR_RETURN(ChildList list,
+                       ParseChildList<Registration>(req, &RegistrationFilter, &match,
+                                                    [this](absl::string_view p) {
+                                                      return CheckServed(p);
+                                                    }));
+  std::vector<Registration> items;
+  wsv1::ListRegistrationsResponse resp;
+  QPV_RETURN_IF_ERROR(PageChildren<Registration>(store_, list, match,
+                                                 &WorkshopStore::ListRegistrations, &items,
+                                                 resp.mutable_next_page_token()));
+  for (auto& item : items) *resp.add_registrations() = std::move(item);
+  return resp;
 }
 
 absl::StatusOr<Registration> WorkshopLogic::WithdrawRegistration(
@@ -829,12 +850,34 @@ absl::StatusOr<Contribution> WorkshopLogic::GetContribution(
   return store_->GetContribution(ids[0], ids[1], ids[2]);
 }
 
-absl::StatusOr<wsv1::ListContributionsResponse> WorkshopLogic::ListContributions(
+absl::StatusOr<std::string> WorkshopLogic::ListContributions(
     const wsv1::ListContributionsRequest& req, absl::Time) {
-  return ListWorkshopChildren<Contribution>(
-      store_, req, &ContributionFilter, &WorkshopStore::ListContributions,
-      &wsv1::ListContributionsResponse::mutable_contributions,
-      [this](absl::string_view p) { return CheckServed(p); });
+  Predicate<Contribution> filter;
+  QPV_ASSIGN_OR_RETURN(ChildList list,
+                       ParseChildList<Contribution>(req, &ContributionFilter, &filter,
+                                                    [this](absl::string_view p) {
+                                                      return CheckServed(p);
+                                                    }));
+  // The contributions stay in wire form; a filter needs them parsed.
+  const bool unfiltered = absl::StripAsciiWhitespace(req.filter()).empty();
+  const Predicate<std::string> match = [&](const std::string& bytes) {
+    Contribution c;
+    return unfiltered || (c.ParseFromString(bytes) && filter(c));
+  };
+  std::vector<std::string> items;
+  std::string next_token;
+  QPV_RETURN_IF_ERROR(PageChildren<std::string>(store_, list, match,
+                                                &WorkshopStore::ListContributionsWire, &items,
+                                                &next_token));
+  std::string out;
+  for (const std::string& item : items) {
+    AppendBytesField(&out, wsv1::ListContributionsResponse::kContributionsFieldNumber, item);
+  }
+  if (!next_token.empty()) {
+    AppendBytesField(&out, wsv1::ListContributionsResponse::kNextPageTokenFieldNumber,
+                     next_token);
+  }
+  return out;
 }
 
 absl::StatusOr<Contribution> WorkshopLogic::UpdateContribution(

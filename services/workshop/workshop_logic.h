@@ -72,8 +72,10 @@ class WorkshopLogic {
                                                   absl::Time deadline);
   absl::StatusOr<Contribution> GetContribution(const wsv1::GetContributionRequest& req,
                                                absl::Time deadline);
-  absl::StatusOr<wsv1::ListContributionsResponse> ListContributions(
-      const wsv1::ListContributionsRequest& req, absl::Time deadline);
+  // The ListContributionsResponse in wire form: unfiltered, no
+  // contribution is parsed or serialized again (contribution_wire.h).
+  absl::StatusOr<std::string> ListContributions(const wsv1::ListContributionsRequest& req,
+                                                absl::Time deadline);
   absl::StatusOr<Contribution> UpdateContribution(const wsv1::UpdateContributionRequest& req,
                                                   absl::Time deadline);
   absl::StatusOr<Contribution> VoteContribution(const wsv1::VoteContributionRequest& req,

@@ -141,6 +141,18 @@ class WorkshopStore {
   virtual absl::StatusOr<std::vector<Listed<Contribution>>> ListContributions(
       absl::string_view prefecture, absl::string_view workshop_id, int64_t after_seq,
       int limit) = 0;
+  // The same, each contribution in wire form (bytes that parse as it). The
+  // Redis store builds them from what it stores, without parsing.
+  virtual absl::StatusOr<std::vector<Listed<std::string>>> ListContributionsWire(
+      absl::string_view prefecture, absl::string_view workshop_id, int64_t after_seq,
+      int limit) {
+    auto listed = ListContributions(prefecture, workshop_id, after_seq, limit);
+    if (!listed.ok()) return listed.status();
+    std::vector<Listed<std::string>> out;
+    out.reserve(listed->size());
+    for (const auto& c : *listed) out.push_back({c.seq, c.item.SerializeAsString()});
+    return out;
+  }
 };
 
 }  // namespace qpv::workshop

@@ -386,6 +386,47 @@ TEST_P(StoreTest, ContributionsAndVotes) {
   EXPECT_EQ(listed[0].item.etag(), "c1");
 }
 
+// ListContributions answers in wire form from ListContributionsWire: its
+// bytes must parse as the contributions ListContributions returns, vote
+// counts and etags included, with the same sequence numbers and paging.
+TEST_P(StoreTest, ContributionsInWireFormParseAsListed) {
+  Scheduled(5);
+  ASSERT_THAT(Register(1), IsOk());
+  for (const char* id : {"c1", "c2", "c3"}) {
+    ASSERT_THAT(store_->CreateContribution("59", "w1", id, MakeContribution("59", "w1", id), ""),
+                IsOk());
+  }
+  ASSERT_THAT(store_->VoteContribution("59", "w1", "c2", Person(1)), IsOk());
+  QPV_ASSERT_OK_AND_ASSIGN(Contribution c3, store_->GetContribution("59", "w1", "c3"));
+  Contribution next = c3;
+  next.set_title("Titre revu");
+  next.set_etag("e-new");
+  ASSERT_THAT(store_->ReplaceContribution("59", "w1", "c3", next, c3.etag()), IsOk());
+  for (const auto& [after, limit] : std::vector<std::pair<int64_t, int>>{{0, 10}, {0, 2}}) {
+    QPV_ASSERT_OK_AND_ASSIGN(auto listed, store_->ListContributions("59", "w1", after, limit));
+    QPV_ASSERT_OK_AND_ASSIGN(auto wire, store_->ListContributionsWire("59", "w1", after, limit));
+    ASSERT_EQ(wire.size(), listed.size());
+    for (size_t i = 0; i < wire.size(); ++i) {
+      Contribution parsed;
+      ASSERT_TRUE(parsed.ParseFromString(wire[i].item));
+      EXPECT_EQ(wire[i].seq, listed[i].seq);
+      EXPECT_EQ(parsed.SerializeAsString(), listed[i].item.SerializeAsString()) << i;
+    }
+  }
+  QPV_ASSERT_OK_AND_ASSIGN(auto all, store_->ListContributionsWire("59", "w1", 0, 10));
+  ASSERT_EQ(all.size(), 3u);
+  Contribution c2, c3_listed;
+  ASSERT_TRUE(c2.ParseFromString(all[1].item));
+  ASSERT_TRUE(c3_listed.ParseFromString(all[2].item));
+  EXPECT_EQ(c2.vote_count(), 1);
+  EXPECT_EQ(c3_listed.etag(), "e-new");
+  EXPECT_EQ(c3_listed.title(), "Titre revu");
+  QPV_ASSERT_OK_AND_ASSIGN(auto rest, store_->ListContributionsWire("59", "w1", all[0].seq, 10));
+  EXPECT_EQ(rest.size(), 2u);
+  QPV_ASSERT_OK_AND_ASSIGN(auto none, store_->ListContributionsWire("59", "nope", 0, 10));
+  EXPECT_TRUE(none.empty());
+}
+
 // A refused contribution leaves no trace: its request_id is free again (a
 // retry once the workshop is open creates it), and an id already taken is
 // refused without touching the first contribution.
