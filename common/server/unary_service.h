@@ -81,6 +81,9 @@ grpc::Slice ResponseSlice(const Message& m) {
 inline grpc::Slice ResponseSlice(const SerializedResponse& r) {
   return grpc::Slice(r.bytes->data(), r.bytes->size());
 }
+// A response its handler built in wire form for this call (a handler
+// returning absl::StatusOr<std::string>): sent as it is.
+inline grpc::Slice ResponseSlice(const std::string& bytes) { return grpc::Slice(bytes); }
 
 class UnaryService : public grpc::Service {
  protected:

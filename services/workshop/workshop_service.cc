@@ -18,15 +18,7 @@ WorkshopServiceImpl::WorkshopServiceImpl(WorkshopLogic* logic)
   Add("RecordAttendance", logic, &WorkshopLogic::RecordAttendance);
   Add("CreateContribution", logic, &WorkshopLogic::CreateContribution);
   Add("GetContribution", logic, &WorkshopLogic::GetContribution);
-  // Served in wire form (contribution_wire.h).
-  Add<wsv1::ListContributionsRequest, server::SerializedResponse>(
-      "ListContributions",
-      [logic](const wsv1::ListContributionsRequest& req,
-              absl::Time deadline) -> absl::StatusOr<server::SerializedResponse> {
-        auto bytes = logic->ListContributions(req, deadline);
-        if (!bytes.ok()) return bytes.status();
-        return server::SerializedResponse{std::make_shared<const std::string>(*std::move(bytes))};
-      });
+  Add("ListContributions", logic, &WorkshopLogic::ListContributions);  // in wire form
   Add("UpdateContribution", logic, &WorkshopLogic::UpdateContribution);
   Add("VoteContribution", logic, &WorkshopLogic::VoteContribution);
 }
