@@ -373,17 +373,17 @@ absl::StatusOr<Contribution> MemoryWorkshopStore::VoteContribution(
   return it->second.contribution;
 }
 
-absl::StatusOr<std::vector<Listed<Contribution>>> MemoryWorkshopStore::ListContributions(
+absl::StatusOr<std::vector<Listed<std::string>>> MemoryWorkshopStore::ListContributionsWire(
     absl::string_view prefecture, absl::string_view workshop_id, int64_t after_seq,
     int limit) {
   absl::MutexLock lock(&mu_);
   auto found = FindWorkshop(prefecture, workshop_id);
-  std::vector<Listed<Contribution>> out;
+  std::vector<Listed<std::string>> out;
   if (!found.ok()) return out;  // as in Redis: an absent workshop has no children
   WorkshopRec& rec = **found;
   for (auto it = rec.contrib_order.upper_bound(after_seq);
        it != rec.contrib_order.end() && static_cast<int>(out.size()) < limit; ++it) {
-    out.push_back({it->first, rec.contribs[it->second].contribution});
+    out.push_back({it->first, rec.contribs[it->second].contribution.SerializeAsString()});
   }
   return out;
 }

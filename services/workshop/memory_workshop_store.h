@@ -68,7 +68,7 @@ class MemoryWorkshopStore : public WorkshopStore {
                                                 absl::string_view workshop_id,
                                                 absl::string_view contribution_id,
                                                 absl::string_view person) override;
-  absl::StatusOr<std::vector<Listed<Contribution>>> ListContributions(
+  absl::StatusOr<std::vector<Listed<std::string>>> ListContributionsWire(
       absl::string_view prefecture, absl::string_view workshop_id, int64_t after_seq,
       int limit) override;
 

@@ -641,17 +641,6 @@ absl::StatusOr<Contribution> RedisWorkshopStore::VoteContribution(
       &ContributionFromHash));
 }
 
-absl::StatusOr<std::vector<Listed<Contribution>>> RedisWorkshopStore::ListContributions(
-    absl::string_view prefecture, absl::string_view workshop_id, int64_t after_seq,
-    int limit) {
-  const std::string wkey = WorkshopKey(prefecture, workshop_id);
-  return DecodeList<Contribution>(
-      redis_->Eval(ListScript(), {wkey + ":contribs"},
-                   {ContribPrefix(prefecture, workshop_id), std::to_string(after_seq),
-                    std::to_string(limit)}),
-      &ContributionFromHash);
-}
-
 absl::StatusOr<std::vector<Listed<std::string>>> RedisWorkshopStore::ListContributionsWire(
     absl::string_view prefecture, absl::string_view workshop_id, int64_t after_seq,
     int limit) {

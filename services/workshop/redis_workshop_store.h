@@ -95,9 +95,6 @@ class RedisWorkshopStore : public WorkshopStore {
                                                 absl::string_view workshop_id,
                                                 absl::string_view contribution_id,
                                                 absl::string_view person) override;
-  absl::StatusOr<std::vector<Listed<Contribution>>> ListContributions(
-      absl::string_view prefecture, absl::string_view workshop_id, int64_t after_seq,
-      int limit) override;
   absl::StatusOr<std::vector<Listed<std::string>>> ListContributionsWire(
       absl::string_view prefecture, absl::string_view workshop_id, int64_t after_seq,
       int limit) override;

@@ -111,7 +111,7 @@ class WorkshopStore {
                                                         absl::string_view registration_id,
                                                         bool attended, bool scheduled_ok,
                                                         absl::Time now) = 0;
-  // Children lists (this one and ListContributions) are empty for an absent
+  // Children lists (this one and ListContributionsWire) are empty for an absent
   // workshop: telling NOT_FOUND apart is the caller's job, only when needed.
   virtual absl::StatusOr<std::vector<Listed<Registration>>> ListRegistrations(
       absl::string_view prefecture, absl::string_view workshop_id, int64_t after_seq,
@@ -138,21 +138,12 @@ class WorkshopStore {
                                                         absl::string_view workshop_id,
                                                         absl::string_view contribution_id,
                                                         absl::string_view person) = 0;
-  virtual absl::StatusOr<std::vector<Listed<Contribution>>> ListContributions(
-      absl::string_view prefecture, absl::string_view workshop_id, int64_t after_seq,
-      int limit) = 0;
-  // The same, each contribution in wire form (bytes that parse as it). The
+  // Each contribution in wire form (bytes that parse as it, vote count and
+  // etag included): ListContributions sends them as they are, and the
   // Redis store builds them from what it stores, without parsing.
   virtual absl::StatusOr<std::vector<Listed<std::string>>> ListContributionsWire(
       absl::string_view prefecture, absl::string_view workshop_id, int64_t after_seq,
-      int limit) {
-    auto listed = ListContributions(prefecture, workshop_id, after_seq, limit);
-    if (!listed.ok()) return listed.status();
-    std::vector<Listed<std::string>> out;
-    out.reserve(listed->size());
-    for (const auto& c : *listed) out.push_back({c.seq, c.item.SerializeAsString()});
-    return out;
-  }
+      int limit) = 0;
 };
 
 }  // namespace qpv::workshop
