@@ -11,15 +11,6 @@ absl::Status Down() { return absl::UnavailableError("report cache unavailable");
 
 }  // namespace
 
-absl::StatusOr<std::optional<v1::WorkshopReport>> MemoryReportCache::Get(
-    absl::string_view workshop) {
-  absl::MutexLock lock(&mu_);
-  if (unavailable_) return Down();
-  auto it = reports_.find(workshop);
-  if (it == reports_.end()) return std::optional<v1::WorkshopReport>();
-  return std::optional<v1::WorkshopReport>(it->second);
-}
-
 absl::StatusOr<std::optional<WireReport>> MemoryReportCache::GetWire(
     absl::string_view workshop) {
   absl::MutexLock lock(&mu_);

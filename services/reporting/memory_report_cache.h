@@ -13,7 +13,6 @@ namespace qpv::reporting {
 
 class MemoryReportCache : public ReportCache {
  public:
-  absl::StatusOr<std::optional<v1::WorkshopReport>> Get(absl::string_view workshop) override;
   absl::StatusOr<std::optional<WireReport>> GetWire(absl::string_view workshop) override;
   absl::StatusOr<std::vector<std::optional<v1::WorkshopReport>>> GetMany(
       const std::vector<std::string>& workshops) override;

@@ -73,13 +73,6 @@ return out
 
 RedisReportCache::RedisReportCache(redis::RedisClient* redis) : redis_(redis) {}
 
-absl::StatusOr<std::optional<v1::WorkshopReport>> RedisReportCache::Get(
-    absl::string_view workshop) {
-  QPV_ASSIGN_OR_RETURN(Key key, KeyOf(workshop));
-  QPV_ASSIGN_OR_RETURN(redis::Reply reply, redis_->Command({"HGET", key.report, "wire"}));
-  return Decode(reply, key.report);
-}
-
 absl::StatusOr<std::optional<WireReport>> RedisReportCache::GetWire(
     absl::string_view workshop) {
   QPV_ASSIGN_OR_RETURN(Key key, KeyOf(workshop));

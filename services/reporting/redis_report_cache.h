@@ -20,7 +20,6 @@ class RedisReportCache : public ReportCache {
   // `redis` must outlive the cache.
   explicit RedisReportCache(redis::RedisClient* redis);
 
-  absl::StatusOr<std::optional<v1::WorkshopReport>> Get(absl::string_view workshop) override;
   absl::StatusOr<std::optional<WireReport>> GetWire(absl::string_view workshop) override;
   absl::StatusOr<std::vector<std::optional<v1::WorkshopReport>>> GetMany(
       const std::vector<std::string>& workshops) override;

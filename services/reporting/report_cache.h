@@ -22,13 +22,18 @@ class ReportCache {
  public:
   virtual ~ReportCache() = default;
 
-  // The report cached for a workshop (prefectures/{p}/workshops/{w}), or
-  // nullopt. An entry that cannot be read counts as absent (it is rebuilt).
-  virtual absl::StatusOr<std::optional<v1::WorkshopReport>> Get(absl::string_view workshop) = 0;
-  // The report cached for a workshop in wire form (report_wire.h), or
-  // nullopt, also for an entry written before wire forms were kept (it is
-  // rebuilt once, then kept with its wire form).
+  // The report cached for a workshop (prefectures/{p}/workshops/{w}) in
+  // wire form (report_wire.h), or nullopt. An entry that cannot be read
+  // counts as absent (it is rebuilt), as does one written before wire forms
+  // were kept (rebuilt once, then kept with its wire form).
   virtual absl::StatusOr<std::optional<WireReport>> GetWire(absl::string_view workshop) = 0;
+  // The same, parsed.
+  absl::StatusOr<std::optional<v1::WorkshopReport>> Get(absl::string_view workshop) {
+    auto wire = GetWire(workshop);
+    if (!wire.ok()) return wire.status();
+    if (!*wire) return std::nullopt;
+    return ParseWire(**wire);
+  }
   // Several at once (one round trip), in the order asked.
   virtual absl::StatusOr<std::vector<std::optional<v1::WorkshopReport>>> GetMany(
       const std::vector<std::string>& workshops) = 0;
