@@ -39,7 +39,7 @@ void CheckPrefecture(FieldViolations& v, absl::string_view field, absl::string_v
 bool IsCurrent(int64_t revision, absl::string_view target_fingerprint, const Workshop& w,
                const TargetMix& target) {
   return w.revision() > 0 && revision == w.revision() &&
-         target_fingerprint == TargetFingerprint(target.Shares());
+         target_fingerprint == target.Fingerprint();
 }
 
 v1::WorkshopReport Stale(v1::WorkshopReport report) {

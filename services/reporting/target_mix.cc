@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/validation/validation.h"
+#include "services/reporting/report_wire.h"
 
 namespace qpv::reporting {
 namespace {
@@ -84,6 +85,7 @@ absl::StatusOr<TargetMix> TargetMix::FromWeights(const std::map<ActorCategory, d
   if (mix.weights_.empty() || !std::isfinite(mix.total_)) {
     return absl::InvalidArgumentError("at least one weight must be positive");
   }
+  mix.fingerprint_ = TargetFingerprint(mix.Shares());
   return mix;
 }
 

@@ -46,12 +46,16 @@ class TargetMix {
   // The categories of the target (positive weight) with their shares, by
   // category.
   std::vector<std::pair<ActorCategory, double>> Shares() const;
+  // TargetFingerprint(Shares()) (report_wire.h), computed once: every
+  // cached report served is checked against it.
+  const std::string& Fingerprint() const { return fingerprint_; }
 
   bool operator==(const TargetMix& other) const { return weights_ == other.weights_; }
 
  private:
   std::map<ActorCategory, double> weights_;  // positive weights only
   double total_ = 0;
+  std::string fingerprint_;
 };
 
 // The default mix and the préfectures' overrides.
