@@ -555,6 +555,23 @@ std::shared_ptr<const PrefectureEntry> Entry(const std::string& p,
   return *entry;
 }
 
+// A bicycle workshop, and the same reworded by another préfecture.
+constexpr char kVelo[] =
+    "Un atelier de réparation de vélos au pied des immeubles avec les jeunes du quartier le "
+    "samedi matin, des outils prêtés et un mécanicien bénévole.";
+constexpr char kVeloReworded[] =
+    "Un atelier de réparation des vélos au pied des immeubles, avec les jeunes du quartier, le "
+    "samedi matin : outils prêtés, mécanicien bénévole.";
+
+// Every action of `entries`, in order: the input of a grouping.
+std::vector<PracticeSource> SourcesOf(std::initializer_list<const PrefectureEntry*> entries) {
+  std::vector<PracticeSource> sources;
+  for (const PrefectureEntry* e : entries) {
+    for (const auto& action : e->actions) sources.push_back({e, &action});
+  }
+  return sources;
+}
+
 TEST(GroupPracticesTest, ChainsJoinDuplicatesJoinEmptyTextsStayAlone) {
   // a ~ b (0.58) and b ~ c (0.55), but a and c alone are not alike (0.21).
   const std::string a = "Un atelier de réparation de vélos au pied des immeubles";
@@ -573,11 +590,7 @@ TEST(GroupPracticesTest, ChainsJoinDuplicatesJoinEmptyTextsStayAlone) {
                                   MakeAction("80", "w2", "d1", "Fête", "Fête de quartier", {}),
                                   MakeAction("80", "w2", "d2", "Fête", "Fête de quartier", {}),
                                   MakeAction("80", "w3", "d3", "FÊTE", "fete de quartier", {})});
-  std::vector<PracticeSource> sources;
-  for (const auto* e : {nord.get(), pdc.get(), somme.get()}) {
-    for (const auto& action : e->actions) sources.push_back({e, &action});
-  }
-  const auto groups = GroupPractices(sources);
+  const auto groups = GroupPractices(SourcesOf({nord.get(), pdc.get(), somme.get()}));
   ASSERT_EQ(groups.size(), 4u);
   EXPECT_EQ(groups[0].prefecture_count(), 3);
   EXPECT_EQ(groups[0].sources_size(), 3);
@@ -599,11 +612,7 @@ TEST(GroupPracticesTest, NamesAreRebuiltAndSortedAsFullNames) {
                    MakeAction("29", "w", "c2", "Forum emploi", "Un forum", {}, 1)});
   EXPECT_EQ(finistere->ContributionName(finistere->actions[0]),
             "prefectures/29/workshops/w-2/contributions/c1");
-  std::vector<PracticeSource> sources;
-  for (const auto* e : {corse.get(), finistere.get()}) {
-    for (const auto& action : e->actions) sources.push_back({e, &action});
-  }
-  const auto groups = GroupPractices(sources);
+  const auto groups = GroupPractices(SourcesOf({corse.get(), finistere.get()}));
   ASSERT_EQ(groups.size(), 1u);
   EXPECT_THAT(groups[0].sources(), ElementsAre("prefectures/29/workshops/w-2/contributions/c1",
                                                "prefectures/29/workshops/w/contributions/c2",
@@ -628,22 +637,11 @@ TEST(GroupPracticesTest, CommonPhrasingNeitherHidesNorMakesGroups) {
                                            " tous les mardis.", boilerplate),
                               {}, 1));
   }
-  const std::string velo =
-      "Un atelier de réparation de vélos au pied des immeubles avec les jeunes du quartier le "
-      "samedi matin, des outils prêtés et un mécanicien bénévole.";
-  nord.push_back(MakeAction("59", "w2", "velo", "Atelier vélo solidaire", velo + boilerplate, {}, 1));
+  nord.push_back(MakeAction("59", "w2", "velo", "Atelier vélo solidaire", kVelo + boilerplate, {}, 1));
   const auto e59 = Entry("59", std::move(nord));
   const auto e62 = Entry(
-      "62", {MakeAction("62", "w1", "velo", "Atelier de vélos solidaire",
-                        "Un atelier de réparation des vélos au pied des immeubles, avec les "
-                        "jeunes du quartier, le samedi matin : outils prêtés, mécanicien "
-                        "bénévole.",
-                        {}, 1)});
-  std::vector<PracticeSource> sources;
-  for (const auto* e : {e59.get(), e62.get()}) {
-    for (const auto& action : e->actions) sources.push_back({e, &action});
-  }
-  const auto groups = GroupPractices(sources);
+      "62", {MakeAction("62", "w1", "velo", "Atelier de vélos solidaire", kVeloReworded, {}, 1)});
+  const auto groups = GroupPractices(SourcesOf({e59.get(), e62.get()}));
   ASSERT_FALSE(groups.empty());
   EXPECT_EQ(groups[0].prefecture_count(), 2);
   EXPECT_THAT(groups[0].sources(), ElementsAre("prefectures/59/workshops/w2/contributions/velo",
@@ -656,11 +654,8 @@ TEST(GroupPracticesTest, CommonPhrasingNeitherHidesNorMakesGroups) {
 // 32-bit values, with differences of 4 bytes: rewordings must still join
 // whether their sets hold ids, such values or both.
 TEST(GroupPracticesTest, GroupsBeyondTheShingleDictionary) {
-  const std::string velo =
-      "Un atelier de réparation de vélos au pied des immeubles avec les jeunes du quartier le "
-      "samedi matin, des outils prêtés et un mécanicien bénévole.";
   std::vector<nv1::ReproducibleAction> nord = {
-      MakeAction("59", "w0", "velo", "Atelier vélo solidaire", velo, {}, 1)};
+      MakeAction("59", "w0", "velo", "Atelier vélo solidaire", kVelo, {}, 1)};
   // 1,200 actions of 30 words found nowhere else: ~71,000 distinct shingles.
   constexpr int kFillers = 1200;
   for (int i = 0; i < kFillers; ++i) {
@@ -673,11 +668,7 @@ TEST(GroupPracticesTest, GroupsBeyondTheShingleDictionary) {
   // Read after the dictionary is full: the vélo rewording's new words and
   // both kermesses' are stored as 32-bit values.
   const auto e62 = Entry(
-      "62", {MakeAction("62", "w1", "velo", "Atelier de vélos solidaire",
-                        "Un atelier de réparation des vélos au pied des immeubles, avec les "
-                        "jeunes du quartier, le samedi matin : outils prêtés, mécanicien "
-                        "bénévole, pièces détachées.",
-                        {}, 1),
+      "62", {MakeAction("62", "w1", "velo", "Atelier de vélos solidaire", kVeloReworded, {}, 1),
              MakeAction("62", "w2", "k1", "Kermesse interculturelle",
                         "Une kermesse interculturelle sur le parvis avec des stands tenus par "
                         "les associations du quartier.",
@@ -686,11 +677,7 @@ TEST(GroupPracticesTest, GroupsBeyondTheShingleDictionary) {
                         "Une kermesse interculturelle sur le parvis, des stands tenus par les "
                         "associations des quartiers.",
                         {}, 1)});
-  std::vector<PracticeSource> sources;
-  for (const auto* e : {e59.get(), e62.get()}) {
-    for (const auto& action : e->actions) sources.push_back({e, &action});
-  }
-  const auto groups = GroupPractices(sources);
+  const auto groups = GroupPractices(SourcesOf({e59.get(), e62.get()}));
   ASSERT_EQ(groups.size(), kFillers + 2u);
   EXPECT_THAT(groups[0].sources(), ElementsAre("prefectures/59/workshops/w0/contributions/velo",
                                                "prefectures/62/workshops/w1/contributions/velo"));
