@@ -187,6 +187,14 @@ class Wire {
     out_.append("\r\n", 2);
     return *this;
   }
+  Wire& Arg(const RedisClient::InPlaceArg& arg) {
+    absl::StrAppend(&out_, "$", arg.size, "\r\n");
+    const size_t at = out_.size();
+    out_.resize(at + arg.size);
+    arg.write(out_.data() + at);
+    out_.append("\r\n", 2);
+    return *this;
+  }
   Wire& Args(const std::vector<std::string>& args) {
     for (const std::string& a : args) Arg(a);
     return *this;
@@ -464,16 +472,19 @@ Wire OneCommand(const std::vector<std::string>& args) {
   return wire;
 }
 
-// EVAL body|EVALSHA sha, then the keys and arguments.
+// EVAL body|EVALSHA sha, then the keys and arguments, and `last` if any.
 Wire EvalCommand(absl::string_view verb, absl::string_view script,
-                 const std::vector<std::string>& keys, const std::vector<std::string>& args) {
-  Wire wire(Wire::SizeOf(keys) + Wire::SizeOf(args) + script.size() + 64);
-  wire.Command(3 + keys.size() + args.size())
+                 const std::vector<std::string>& keys, const std::vector<std::string>& args,
+                 const RedisClient::InPlaceArg* last) {
+  Wire wire(Wire::SizeOf(keys) + Wire::SizeOf(args) + script.size() + 64 +
+            (last != nullptr ? last->size + 32 : 0));
+  wire.Command(3 + keys.size() + args.size() + (last != nullptr ? 1 : 0))
       .Arg(verb)
       .Arg(script)
       .Arg(std::to_string(keys.size()))
       .Args(keys)
       .Args(args);
+  if (last != nullptr) wire.Arg(*last);
   return wire;
 }
 
@@ -513,25 +524,25 @@ absl::StatusOr<std::vector<Reply>> RedisClient::Pipeline(
 
 absl::StatusOr<Reply> RedisClient::Eval(Script& script, const std::vector<std::string>& keys,
                                         const std::vector<std::string>& args) {
-  return Eval(script, keys, args, nullptr);
-}
-
-absl::StatusOr<Reply> RedisClient::Eval(Script& script, const std::vector<std::string>& keys,
-                                        std::vector<std::string>&& args) {
-  return Eval(script, keys, args, &args);
+  return Eval(script, keys, args, static_cast<const InPlaceArg*>(nullptr));
 }
 
 absl::StatusOr<Reply> RedisClient::Eval(Script& script, const std::vector<std::string>& keys,
                                         const std::vector<std::string>& args,
-                                        std::vector<std::string>* consumed) {
+                                        const InPlaceArg& last) {
+  return Eval(script, keys, args, &last);
+}
+
+absl::StatusOr<Reply> RedisClient::Eval(Script& script, const std::vector<std::string>& keys,
+                                        const std::vector<std::string>& args,
+                                        const InPlaceArg* last) {
   std::string sha;
   {
     absl::MutexLock lock(&script.mu_);
     sha = script.sha_;
   }
-  Wire wire = sha.empty() ? EvalCommand("EVAL", script.body(), keys, args)
-                          : EvalCommand("EVALSHA", sha, keys, args);
-  if (consumed != nullptr) std::vector<std::string>().swap(*consumed);
+  Wire wire = sha.empty() ? EvalCommand("EVAL", script.body(), keys, args, last)
+                          : EvalCommand("EVALSHA", sha, keys, args, last);
   std::string sent;
   auto replies = RoundTrip(std::move(wire.bytes()), 1, &sent);
   if (!replies.ok()) return replies.status();

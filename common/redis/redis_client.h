@@ -116,11 +116,16 @@ class RedisClient {
   // Runs a script atomically. Error replies become statuses.
   absl::StatusOr<Reply> Eval(Script& script, const std::vector<std::string>& keys,
                              const std::vector<std::string>& args);
-  // The same, the arguments freed as soon as the command is formatted: a
-  // script fed a national snapshot (MiBs) does not hold it twice while
-  // the call is under way.
+  // An argument that writes itself into the command: a value of MiBs (a
+  // serialized national snapshot) goes straight into the command's bytes,
+  // with no string of its own beside them while the call is under way.
+  struct InPlaceArg {
+    size_t size = 0;
+    std::function<void(char* out)> write;  // writes exactly `size` bytes
+  };
+  // The same, with `last` after `args` (ARGV[#ARGV]).
   absl::StatusOr<Reply> Eval(Script& script, const std::vector<std::string>& keys,
-                             std::vector<std::string>&& args);
+                             const std::vector<std::string>& args, const InPlaceArg& last);
 
   // PING; UNAVAILABLE when Redis cannot be reached.
   absl::Status Ping();
@@ -140,8 +145,7 @@ class RedisClient {
   absl::StatusOr<std::vector<Reply>> RoundTrip(std::string wire, size_t count,
                                                std::string* sent = nullptr);
   absl::StatusOr<Reply> Eval(Script& script, const std::vector<std::string>& keys,
-                             const std::vector<std::string>& args,
-                             std::vector<std::string>* consumed);
+                             const std::vector<std::string>& args, const InPlaceArg* last);
 
   const Options options_;
   const Endpoint endpoint_;

@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <cstring>
 #include <string>
 #include <thread>
 #include <vector>
@@ -332,7 +333,8 @@ TEST_F(RedisClientTest, ConcurrentScriptsSurviveAScriptCacheFlush) {
 
 // Commands far larger than the socket's buffer are written in several
 // goes, from where they are, while other callers share the connections;
-// Eval with moved arguments frees them and still survives NOSCRIPT.
+// Eval with an argument written in place puts it last, whole, and still
+// survives NOSCRIPT.
 TEST_F(RedisClientTest, BigCommandsAreWrittenWholeBesideSmallOnes) {
   std::string big(24 << 20, '\0');
   for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 2654435761u >> 24);
@@ -346,15 +348,24 @@ TEST_F(RedisClientTest, BigCommandsAreWrittenWholeBesideSmallOnes) {
     });
   }
   ASSERT_THAT(client_->Command({"SET", "big", big}), IsOk());
-  Script script("redis.call('SET', KEYS[1], ARGV[1]) return redis.call('STRLEN', KEYS[1])");
+  Script script(
+      "redis.call('SET', KEYS[1], ARGV[#ARGV]) "
+      "return {redis.call('STRLEN', KEYS[1]), #ARGV, ARGV[1]}");
   ASSERT_THAT(client_->Command({"SCRIPT", "FLUSH"}), IsOk());
   ASSERT_THAT(client_->Eval(script, {"warm"}, {"x"}), IsOk());  // learns the sha
   ASSERT_THAT(client_->Command({"SCRIPT", "FLUSH"}), IsOk());     // the next call meets NOSCRIPT
-  std::vector<std::string> args = {big};
-  auto stored = client_->Eval(script, {"big2"}, std::move(args));
+  int writes = 0;
+  const RedisClient::InPlaceArg last{big.size(), [&](char* out) {
+                                       ++writes;
+                                       std::memcpy(out, big.data(), big.size());
+                                     }};
+  auto stored = client_->Eval(script, {"big2"}, {"first"}, last);
   ASSERT_THAT(stored, IsOk());
-  EXPECT_EQ(stored->integer, static_cast<int64_t>(big.size()));
-  EXPECT_TRUE(args.empty());  // NOLINT(bugprone-use-after-move): freed once formatted
+  ASSERT_EQ(stored->elements.size(), 3u);
+  EXPECT_EQ(stored->elements[0].integer, static_cast<int64_t>(big.size()));
+  EXPECT_EQ(stored->elements[1].integer, 2);
+  EXPECT_EQ(stored->elements[2].str, "first");
+  EXPECT_EQ(writes, 1);  // the retry after NOSCRIPT sends the same bytes again
   for (auto& t : small) t.join();
   EXPECT_EQ(failed.load(), 0);
   for (const char* key : {"big", "big2"}) {

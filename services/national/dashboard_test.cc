@@ -526,10 +526,11 @@ class SlowAnswerStore : public CountingStore {
  public:
   absl::StatusOr<ApplyResult> ApplySnapshot(absl::string_view prefecture,
                                             absl::string_view region, int64_t version,
-                                            absl::Time receive_time, std::string snapshot,
+                                            absl::Time receive_time,
+                                            const google::protobuf::MessageLite& snapshot,
                                             const CellList& cells) override {
     auto result = CountingStore::ApplySnapshot(prefecture, region, version, receive_time,
-                                               std::move(snapshot), cells);
+                                               snapshot, cells);
     stored.Notify();
     answer.WaitForNotification();
     return result;

@@ -14,7 +14,8 @@ void AddTo(CellMap& rollup, const std::string& field, int64_t delta) {
 
 absl::StatusOr<ApplyResult> MemoryNationalStore::ApplySnapshot(
     absl::string_view prefecture, absl::string_view region, int64_t version,
-    absl::Time receive_time, std::string snapshot, const CellList& cells) {
+    absl::Time receive_time, const google::protobuf::MessageLite& snapshot,
+    const CellList& cells) {
   absl::MutexLock lock(&mu_);
   auto it = entries_.find(prefecture);
   if (it != entries_.end() && version <= it->second.stored.version) {
@@ -34,7 +35,7 @@ absl::StatusOr<ApplyResult> MemoryNationalStore::ApplySnapshot(
     e.cells[field] = value;
     AddTo(rollup_, new_region + field, value);
   }
-  e.stored = {std::string(prefecture), version, receive_time, std::move(snapshot)};
+  e.stored = {std::string(prefecture), version, receive_time, snapshot.SerializeAsString()};
   ++revision_;
   return ApplyResult{true, version, revision_};
 }

@@ -267,7 +267,7 @@ absl::StatusOr<nv1::SubmitPrefectureSnapshotResponse> NationalLogic::SubmitPrefe
   }
   absl::StatusOr<ApplyResult> applied =
       store_->ApplySnapshot(s.prefecture(), territory::RegionOf(s.prefecture()), s.version(), now,
-                            s.SerializeAsString(), cells);
+                            s, cells);
   if (!applied.ok() || !applied->applied) {
     // Not ours in the store (or not known to be): a refresh reads it back.
     absl::MutexLock lock(&pending_mu_);

@@ -296,12 +296,13 @@ class HeldStore : public MemoryNationalStore {
  public:
   absl::StatusOr<ApplyResult> ApplySnapshot(absl::string_view prefecture,
                                             absl::string_view region, int64_t version,
-                                            absl::Time receive_time, std::string snapshot,
+                                            absl::Time receive_time,
+                                            const google::protobuf::MessageLite& snapshot,
                                             const CellList& cells) override {
     if (++applies == 1) entered.Notify();
     release.WaitForNotification();
     return MemoryNationalStore::ApplySnapshot(prefecture, region, version, receive_time,
-                                              std::move(snapshot), cells);
+                                              snapshot, cells);
   }
   std::atomic<int> applies{0};
   absl::Notification entered, release;

@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "google/protobuf/message_lite.h"
 
 namespace qpv::national {
 
@@ -55,11 +56,13 @@ class NationalStore {
   virtual ~NationalStore() = default;
 
   // `cells` are the snapshot's figure cells (CellFields), `region` the
-  // préfecture's region code, `snapshot` its serialized bytes (taken: at
-  // national scale a copy is MiBs).
+  // préfecture's region code. The store serializes `snapshot` where it
+  // keeps it (at national scale it is MiBs: Redis writes it straight into
+  // its command, with no copy beside it).
   virtual absl::StatusOr<ApplyResult> ApplySnapshot(absl::string_view prefecture,
                                                     absl::string_view region, int64_t version,
-                                                    absl::Time receive_time, std::string snapshot,
+                                                    absl::Time receive_time,
+                                                    const google::protobuf::MessageLite& snapshot,
                                                     const CellList& cells) = 0;
 
   // The national revision (0 before the first snapshot). One cheap read.

@@ -39,9 +39,9 @@ class StoreTest : public ::testing::TestWithParam<Kind> {
   }
 
   ApplyResult Apply(const std::string& p, int64_t version, const CellList& cells,
-                    const std::string& blob = "pb") {
+                    const nv1::PrefectureSnapshot& snapshot = nv1::PrefectureSnapshot()) {
     auto r = store_->ApplySnapshot(p, territory::RegionOf(p), version, kT0 + absl::Seconds(version),
-                                   blob, cells);
+                                   snapshot, cells);
     EXPECT_THAT(r, IsOk());
     return r.ok() ? *r : ApplyResult{};
   }
@@ -73,7 +73,9 @@ TEST_P(StoreTest, EmptyStore) {
 }
 
 TEST_P(StoreTest, StaleOrRepeatedVersionChangesNothing) {
-  ApplyResult r = Apply("59", 5, {{"2018-02|*|a", 40}, {"2018-02|*|w", 1}}, "v5");
+  std::mt19937 rng(59);
+  const nv1::PrefectureSnapshot v5 = testing::RandomSnapshot(rng, "59", 5);
+  ApplyResult r = Apply("59", 5, {{"2018-02|*|a", 40}, {"2018-02|*|w", 1}}, v5);
   EXPECT_TRUE(r.applied);
   EXPECT_EQ(r.current_version, 5);
   EXPECT_EQ(r.revision, 1);
@@ -81,7 +83,7 @@ TEST_P(StoreTest, StaleOrRepeatedVersionChangesNothing) {
   EXPECT_EQ(rollup, (CellMap{{"32|2018-02|*|a", 40}, {"32|2018-02|*|w", 1}}));
 
   for (int64_t stale : {5, 4, 1}) {
-    r = Apply("59", stale, {{"2018-02|*|a", 999}}, "stale");
+    r = Apply("59", stale, {{"2018-02|*|a", 999}}, testing::RandomSnapshot(rng, "59", stale));
     EXPECT_FALSE(r.applied) << stale;
     EXPECT_EQ(r.current_version, 5);
     EXPECT_EQ(r.revision, 1);
@@ -92,7 +94,7 @@ TEST_P(StoreTest, StaleOrRepeatedVersionChangesNothing) {
   ASSERT_EQ(loaded.size(), 1u);
   EXPECT_EQ(loaded[0].prefecture, "59");
   EXPECT_EQ(loaded[0].version, 5);
-  EXPECT_EQ(loaded[0].snapshot, "v5");
+  EXPECT_EQ(loaded[0].snapshot, v5.SerializeAsString());
   EXPECT_EQ(loaded[0].receive_time, kT0 + absl::Seconds(5));
   QPV_ASSERT_OK_AND_ASSIGN(StoreIndex index, store_->Index());
   EXPECT_EQ(index.revision, 1);
@@ -142,7 +144,7 @@ TEST_P(StoreTest, RollupIsTheSumOfCurrentCells) {
     const int64_t version = 1 + rng() % 40;
     const auto snapshot = testing::RandomSnapshot(rng, p, version);
     const CellList cells = CellFields(AggregateByMonth(ComputeWorkshopCells(snapshot)));
-    const ApplyResult r = Apply(p, version, cells, snapshot.SerializeAsString());
+    const ApplyResult r = Apply(p, version, cells, snapshot);
     const bool newer = version > newest[p];
     EXPECT_EQ(r.applied, newer);
     if (newer) {

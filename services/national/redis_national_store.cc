@@ -11,8 +11,9 @@ using redis::Reply;
 using redis::Script;
 
 // KEYS: versions, p:<code>, cells:<code>, rollup, rev.
-// ARGV: prefecture, version, receive µs, snapshot bytes, region, then cell
-// field / value pairs. Returns {applied 0|1, current version, revision}.
+// ARGV: prefecture, version, receive µs, region, cell field / value pairs,
+// and last the snapshot's bytes. Returns {applied 0|1, current version,
+// revision}.
 Script& ApplyScript() {
   static auto* s = new Script(R"lua(
 local function newer(a, b)
@@ -27,7 +28,7 @@ local cur = redis.call('HGET', KEYS[1], ARGV[1])
 if cur and not newer(ARGV[2], cur) then
   return {0, cur, tonumber(redis.call('GET', KEYS[5]) or '0')}
 end
-local region = ARGV[5] .. '|'
+local region = ARGV[4] .. '|'
 local old = redis.call('HGETALL', KEYS[3])
 for i = 1, #old, 2 do
   local f = region .. old[i]
@@ -36,14 +37,14 @@ for i = 1, #old, 2 do
   end
 end
 redis.call('DEL', KEYS[3])
-for i = 6, #ARGV, 2 do
+for i = 5, #ARGV - 1, 2 do
   redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1])
   local f = region .. ARGV[i]
   if redis.call('HINCRBY', KEYS[4], f, ARGV[i + 1]) == 0 then
     redis.call('HDEL', KEYS[4], f)
   end
 end
-redis.call('HSET', KEYS[2], 'version', ARGV[2], 'recv', ARGV[3], 'pb', ARGV[4])
+redis.call('HSET', KEYS[2], 'version', ARGV[2], 'recv', ARGV[3], 'pb', ARGV[#ARGV])
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 local rev = redis.call('INCR', KEYS[5])
 return {1, ARGV[2], rev}
@@ -82,23 +83,26 @@ std::string RedisNationalStore::Key(absl::string_view suffix) const {
 
 absl::StatusOr<ApplyResult> RedisNationalStore::ApplySnapshot(
     absl::string_view prefecture, absl::string_view region, int64_t version,
-    absl::Time receive_time, std::string snapshot, const CellList& cells) {
+    absl::Time receive_time, const google::protobuf::MessageLite& snapshot,
+    const CellList& cells) {
   std::vector<std::string> keys = {Key("versions"), Key(absl::StrCat("p:", prefecture)),
                                    Key(absl::StrCat("cells:", prefecture)), Key("rollup"),
                                    Key("rev")};
   std::vector<std::string> args;
-  args.reserve(5 + 2 * cells.size());
+  args.reserve(4 + 2 * cells.size());
   args.emplace_back(prefecture);
   args.push_back(absl::StrCat(version));
   args.push_back(absl::StrCat(absl::ToUnixMicros(receive_time)));
-  args.push_back(std::move(snapshot));
   args.emplace_back(region);
   for (const auto& [field, value] : cells) {
     args.push_back(field);
     args.push_back(absl::StrCat(value));
   }
-  // The snapshot is freed once formatted into the command.
-  QPV_ASSIGN_OR_RETURN(Reply reply, redis_->Eval(ApplyScript(), keys, std::move(args)));
+  const redis::RedisClient::InPlaceArg bytes{
+      snapshot.ByteSizeLong(), [&snapshot](char* out) {
+        snapshot.SerializeWithCachedSizesToArray(reinterpret_cast<uint8_t*>(out));
+      }};
+  QPV_ASSIGN_OR_RETURN(Reply reply, redis_->Eval(ApplyScript(), keys, args, bytes));
   if (reply.type != Reply::Type::kArray || reply.elements.size() != 3) {
     return absl::DataLossError("national store: unexpected reply to the apply script");
   }

@@ -26,7 +26,7 @@ class RedisNationalStore : public NationalStore {
 
   absl::StatusOr<ApplyResult> ApplySnapshot(absl::string_view prefecture, absl::string_view region,
                                             int64_t version, absl::Time receive_time,
-                                            std::string snapshot,
+                                            const google::protobuf::MessageLite& snapshot,
                                             const CellList& cells) override;
   absl::StatusOr<int64_t> Revision() override;
   absl::StatusOr<StoreIndex> Index() override;
