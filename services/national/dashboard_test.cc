@@ -506,7 +506,8 @@ TEST(LocalSnapshotTest, OwnSnapshotIsNotReadBackAndMatchesAReload) {
   EXPECT_EQ(a.arena, b.arena);
   ASSERT_EQ(a.actions.size(), 1u);
   ASSERT_EQ(b.actions.size(), 1u);
-  EXPECT_EQ(a.texts.Get(a.actions[0].text), b.texts.Get(b.actions[0].text));
+  EXPECT_EQ(a.Title(a.actions[0]), b.Title(b.actions[0]));
+  EXPECT_EQ(a.Text(a.actions[0]), b.Text(b.actions[0]));
   auto da = writer.GetNationalDashboard({});
   auto db = reader.GetNationalDashboard({});
   ASSERT_THAT(da, IsOk());

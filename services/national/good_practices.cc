@@ -84,10 +84,8 @@ void ReadShingles(const std::vector<PracticeSource>& sources, const std::vector<
       block = t.block;
       texts = s.entry->texts.Block(block);
     }
-    const absl::string_view text = t.offset + t.size <= texts.size()
-                                       ? absl::string_view(texts).substr(t.offset, t.size)
-                                       : absl::string_view();
-    AppendShingleSet(s.entry->Str(s.action->title), text, sets);
+    AppendShingleSet(PrefectureEntry::TitleIn(texts, *s.action),
+                     PrefectureEntry::TextIn(texts, *s.action), sets);
   }
 }
 
@@ -276,6 +274,32 @@ void JoinSimilar(const std::vector<PracticeSource>& sources, double threshold, U
   }
 }
 
+// The title of each group's best member, each text block decompressed once
+// (groups in the order of their best's block, not one block per group).
+std::vector<std::string> BestTitles(const std::vector<PracticeSource>& sources,
+                                    const std::vector<PracticeGroup>& groups) {
+  std::vector<uint32_t> by_block(groups.size());
+  for (uint32_t i = 0; i < by_block.size(); ++i) by_block[i] = i;
+  const auto place = [&](uint32_t i) {
+    const PracticeSource& s = sources[groups[i].best];
+    return std::make_pair(s.entry, s.action->text.block);
+  };
+  std::sort(by_block.begin(), by_block.end(),
+            [&](uint32_t a, uint32_t b) { return place(a) < place(b); });
+  std::vector<std::string> titles(groups.size());
+  std::pair<const PrefectureEntry*, uint32_t> current{nullptr, 0};
+  std::string block;
+  for (uint32_t i : by_block) {
+    const PracticeSource& s = sources[groups[i].best];
+    if (place(i) != current) {
+      current = place(i);
+      block = s.entry->texts.Block(current.second);
+    }
+    titles[i] = std::string(PrefectureEntry::TitleIn(block, *s.action));
+  }
+  return titles;
+}
+
 }  // namespace
 
 bool KeyBefore(const GroupKey& a, const GroupKey& b) {
@@ -285,7 +309,7 @@ bool KeyBefore(const GroupKey& a, const GroupKey& b) {
 
 GroupKey PracticeIndex::KeyOf(const PracticeGroup& g) const {
   const PracticeSource& best = sources[g.best];
-  return {g.prefecture_count, static_cast<int>(g.count), best.entry->Str(best.action->title),
+  return {g.prefecture_count, static_cast<int>(g.count), best.entry->Title(*best.action),
           NameOf(sources[members[g.first]])};
 }
 
@@ -304,8 +328,9 @@ nv1::GoodPracticeGroup PracticeIndex::Materialize(const PracticeGroup& group) co
     votes += s.action->vote_count;
   }
   const PracticeSource& best = sources[group.best];
-  g.set_title(std::string(best.entry->Str(best.action->title)));
-  g.set_text(best.entry->texts.Get(best.action->text));
+  const std::string block = best.entry->texts.Block(best.action->text.block);
+  g.set_title(std::string(PrefectureEntry::TitleIn(block, *best.action)));
+  g.set_text(std::string(PrefectureEntry::TextIn(block, *best.action)));
   g.set_prefecture_count(group.prefecture_count);
   for (const auto& p : prefectures) g.add_prefectures(std::string(p));
   for (int t = 1; t < 32; ++t) {
@@ -355,9 +380,16 @@ PracticeIndex IndexPractices(std::vector<PracticeSource> input, double threshold
   }
   // Groups in order, their members copied along so each group's stay together.
   index.members = std::move(members);
+  std::vector<std::string> titles = BestTitles(sources, groups);
   std::vector<std::pair<GroupKey, size_t>> order;
   order.reserve(groups.size());
-  for (size_t i = 0; i < groups.size(); ++i) order.push_back({index.KeyOf(groups[i]), i});
+  for (size_t i = 0; i < groups.size(); ++i) {
+    const PracticeGroup& g = groups[i];
+    order.push_back({{g.prefecture_count, static_cast<int>(g.count), std::move(titles[i]),
+                      NameOf(sources[index.members[g.first]])},
+                     i});
+  }
+  std::vector<std::string>().swap(titles);
   std::sort(order.begin(), order.end(),
             [](const auto& a, const auto& b) { return KeyBefore(a.first, b.first); });
   std::vector<uint32_t> sorted_members;

@@ -73,7 +73,7 @@ struct PracticeGroup {
 struct GroupKey {
   int prefecture_count = 0;
   int source_count = 0;
-  absl::string_view title;
+  std::string title;
   std::string first_source;
 };
 // True when a group with key `a` comes before one with key `b`.
@@ -85,7 +85,8 @@ struct PracticeIndex {
   std::vector<uint32_t> members;
   std::vector<PracticeGroup> groups;  // in order (KeyBefore)
 
-  // Views into the préfectures' arenas: valid while the view lives.
+  // Both read the view's entries (which must outlive the index) and
+  // decompress the best member's text block.
   GroupKey KeyOf(const PracticeGroup& g) const;
   nv1::GoodPracticeGroup Materialize(const PracticeGroup& g) const;
 };

@@ -563,6 +563,8 @@ constexpr char kVeloReworded[] =
     "Un atelier de réparation des vélos au pied des immeubles, avec les jeunes du quartier, le "
     "samedi matin : outils prêtés, mécanicien bénévole.";
 
+constexpr char kVeloOpening[] = "Un atelier de réparation de vélos au pied des immeubles n°";
+
 // Every action of `entries`, in order: the input of a grouping.
 std::vector<PracticeSource> SourcesOf(std::initializer_list<const PrefectureEntry*> entries) {
   std::vector<PracticeSource> sources;
@@ -570,6 +572,28 @@ std::vector<PracticeSource> SourcesOf(std::initializer_list<const PrefectureEntr
     for (const auto& action : e->actions) sources.push_back({e, &action});
   }
   return sources;
+}
+
+// Titles live in the text blocks, before their texts: each comes back
+// whole past the first block, and a block that could not be read ("")
+// gives "" for both.
+TEST(PrefectureEntryTest, TitlesAndTextsComeBackFromTheirBlocks) {
+  std::vector<nv1::ReproducibleAction> actions;
+  const int n = 2 * kTextBlock + 5;
+  for (int i = 0; i < n; ++i) {
+    actions.push_back(MakeAction("59", "w1", absl::StrCat("c", i), absl::StrCat("Titre é ", i),
+                                 i % 9 == 0 ? "" : absl::StrCat(kVeloOpening, i),
+                                 {THEME_EDUCATION}));
+  }
+  const auto entry = Entry("59", actions);
+  ASSERT_EQ(entry->actions.size(), static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    const ActionRecord& a = entry->actions[i];
+    EXPECT_EQ(entry->Title(a), actions[i].title()) << i;
+    EXPECT_EQ(entry->Text(a), actions[i].text()) << i;
+  }
+  EXPECT_EQ(PrefectureEntry::TitleIn("", entry->actions[1]), "");
+  EXPECT_EQ(PrefectureEntry::TextIn("", entry->actions[1]), "");
 }
 
 TEST(GroupPracticesTest, ChainsJoinDuplicatesJoinEmptyTextsStayAlone) {

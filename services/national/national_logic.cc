@@ -62,18 +62,9 @@ std::string EncodeGroupCursor(const GroupKey& k) {
                       k.first_source);
 }
 
-// A decoded cursor owns its strings; key() views them.
-struct GroupCursor {
-  int prefecture_count = 0;
-  int source_count = 0;
-  std::string title;
-  std::string first_source;
-  GroupKey key() const { return {prefecture_count, source_count, title, first_source}; }
-};
-
-absl::StatusOr<GroupCursor> DecodeGroupCursor(const std::string& cursor) {
+absl::StatusOr<GroupKey> DecodeGroupCursor(const std::string& cursor) {
   std::vector<std::string> parts = absl::StrSplit(cursor, '\x1f');
-  GroupCursor c;
+  GroupKey c;
   if (parts.size() != 4 || !absl::SimpleAtoi(parts[0], &c.prefecture_count) ||
       !absl::SimpleAtoi(parts[1], &c.source_count)) {
     return InvalidField("page_token", "is not a token returned by this list");
@@ -511,9 +502,9 @@ absl::StatusOr<nv1::ListGoodPracticesResponse> NationalLogic::ListGoodPractices(
       "national/good-practices", absl::StrCat(req.theme(), "|", req.min_prefecture_count()));
   QPV_ASSIGN_OR_RETURN(std::string cursor,
                        pagination::DecodePageToken(req.page_token(), fingerprint));
-  std::optional<GroupCursor> after;
+  std::optional<GroupKey> after;
   if (!cursor.empty()) {
-    QPV_ASSIGN_OR_RETURN(GroupCursor c, DecodeGroupCursor(cursor));
+    QPV_ASSIGN_OR_RETURN(GroupKey c, DecodeGroupCursor(cursor));
     after = std::move(c);
   }
   QPV_RETURN_IF_ERROR(LoadedView().status());
@@ -524,9 +515,8 @@ absl::StatusOr<nv1::ListGoodPracticesResponse> NationalLogic::ListGoodPractices(
     // Groups are sorted by key: resume after the last one returned, even if
     // the grouping changed in between (a regroup: the token's group may be
     // gone or have moved; the page starts after where it would be).
-    const GroupKey key = after->key();
     it = std::upper_bound(
-        index->groups.begin(), index->groups.end(), key,
+        index->groups.begin(), index->groups.end(), *after,
         [&](const GroupKey& k, const PracticeGroup& g) { return KeyBefore(k, index->KeyOf(g)); });
   }
   const uint32_t theme_bit = req.theme() == 0 ? 0 : 1u << req.theme();

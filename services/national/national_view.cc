@@ -69,6 +69,32 @@ std::string PrefectureEntry::ContributionName(const ActionRecord& a) const {
                       "/contributions/", short_name.substr(slash + 1));
 }
 
+namespace {
+
+absl::string_view BothIn(absl::string_view block, const ActionRecord& a) {
+  if (a.text.offset + a.text.size > block.size() || a.title_size > a.text.size) return "";
+  return block.substr(a.text.offset, a.text.size);
+}
+
+}  // namespace
+
+absl::string_view PrefectureEntry::TitleIn(absl::string_view block, const ActionRecord& a) {
+  return BothIn(block, a).substr(0, a.title_size);
+}
+
+absl::string_view PrefectureEntry::TextIn(absl::string_view block, const ActionRecord& a) {
+  const absl::string_view both = BothIn(block, a);
+  return both.empty() ? both : both.substr(a.title_size);
+}
+
+std::string PrefectureEntry::Title(const ActionRecord& a) const {
+  return std::string(TitleIn(texts.Block(a.text.block), a));
+}
+
+std::string PrefectureEntry::Text(const ActionRecord& a) const {
+  return std::string(TextIn(texts.Block(a.text.block), a));
+}
+
 bool PrefectureEntry::NameBefore(const PrefectureEntry& pa, const ActionRecord& a,
                                  const PrefectureEntry& pb, const ActionRecord& b) {
   // The full names share "prefectures/"; then "<code>/workshops/" orders
@@ -143,7 +169,7 @@ absl::StatusOr<std::shared_ptr<const PrefectureEntry>> EntryOf(
   }
   size_t bytes = 0;
   for (const auto& a : snapshot.reproducible_actions()) {
-    bytes += a.contribution().size() + a.title().size() + 10 * a.qpv_codes_size();
+    bytes += a.contribution().size() + 10 * a.qpv_codes_size();
   }
   entry->arena.reserve(bytes);
   ArenaWriter arena(&entry->arena);
@@ -152,8 +178,8 @@ absl::StatusOr<std::shared_ptr<const PrefectureEntry>> EntryOf(
   for (const auto& a : snapshot.reproducible_actions()) {
     ActionRecord rec;
     rec.contribution = arena.Add(ShortName(a.contribution()), /*dedupe=*/false);
-    rec.title = arena.Add(a.title(), /*dedupe=*/true);
-    rec.text = texts.Add(a.text());
+    rec.title_size = static_cast<uint16_t>(std::min<size_t>(a.title().size(), UINT16_MAX));
+    rec.text = texts.Add(a.title().substr(0, rec.title_size), a.text());
     rec.qpv_codes = arena.Add(absl::StrJoin(a.qpv_codes(), ","), /*dedupe=*/true);
     for (int t : a.themes()) {
       if (t > 0 && t < 16) rec.themes |= static_cast<uint16_t>(1u << t);

@@ -7,12 +7,13 @@
 //
 // Size at national scale (qpv-bench-national-view and
 // qpv-bench-national-scale: 101 préfectures, 10,452 workshops, 1.93 million
-// contributions, 195,000 reproducible actions of ~330-byte texts): ~56 MiB
-// of heap. Figures: workshop cells 10 MiB, month totals 1 MiB, region
-// rollups 3 MiB. Actions: records 8 MiB (44 bytes), names ("w/c", the rest
-// rebuilt), titles and QPV codes 19 MiB, texts zlib-compressed by blocks 14
-// MiB (60 MiB raw). The service: ~85 MiB resident after the ingest, ~95 MiB
-// with the good-practice grouping cached (it keeps ~6 MiB; its transient
+// contributions, 195,000 reproducible actions of ~330-byte texts): ~41 MiB
+// of heap. Figures: workshop cells 8 MiB, month totals 1 MiB, region
+// rollups 3 MiB. Actions: records 7 MiB (36 bytes), names ("w/c", the rest
+// rebuilt) and QPV codes 6.5 MiB, titles and texts zlib-compressed by
+// blocks 15.4 MiB (72 MiB raw; titles were 12 MiB of the arena before they
+// joined the blocks). The service: ~65-70 MiB resident after the ingest,
+// plus the good-practice grouping cached (it keeps ~6 MiB; its transient
 // shingle sets and band keys, ~44 MiB at their peak, are freed and
 // trimmed). Before this
 // layout (texts, 32 LSH keys and a shingle-set hash per action, 38 metrics
@@ -49,19 +50,23 @@ struct StrRef {
   uint32_t size = 0;
 };
 
-// A reproducible action: its strings live in the préfecture's arena (no
-// per-string allocation), its text in the compressed blocks. Nothing of the
-// grouping is kept here: a grouping computes shingles and signatures from
-// the texts and drops them (good_practices.h).
+// A reproducible action: its name and QPV codes live in the préfecture's
+// arena (no per-string allocation), its title and text in the compressed
+// blocks (titles are ~12 MiB at national scale, read only with their text
+// or to order a grouping's groups). Nothing of the grouping is kept here: a
+// grouping computes shingles and signatures from the texts and drops them
+// (good_practices.h).
 struct ActionRecord {
   // "<workshop id>/<contribution id>": the rest of the name is the
   // préfecture's (validation checks it), rebuilt by ContributionName.
   StrRef contribution;
-  StrRef title;
-  TextRef text;  // in PrefectureEntry::texts
+  // Its title then its text, in PrefectureEntry::texts: the title is the
+  // first title_size bytes (TitleIn, TextIn).
+  TextRef text;
   StrRef qpv_codes;  // comma-separated
   int32_t vote_count = 0;  // validation bounds it (kMaxCount)
   uint16_t themes = 0;     // bit t set for Theme t
+  uint16_t title_size = 0;  // validation bounds titles to 200 characters
 };
 
 // A préfecture's own totals for one month and theme key: all its line of
@@ -99,6 +104,13 @@ struct PrefectureEntry {
   absl::string_view Str(StrRef r) const {
     return absl::string_view(arena).substr(r.offset, r.size);
   }
+  // An action's title and text within its decompressed block
+  // (texts.Block(a.text.block)); "" when the block is not its.
+  static absl::string_view TitleIn(absl::string_view block, const ActionRecord& a);
+  static absl::string_view TextIn(absl::string_view block, const ActionRecord& a);
+  // The same, decompressing the block (a page's groups, a cursor's search).
+  std::string Title(const ActionRecord& a) const;
+  std::string Text(const ActionRecord& a) const;
   // prefectures/{code}/workshops/{w}/contributions/{c}
   std::string ContributionName(const ActionRecord& a) const;
   // True when a's name sorts before b's, without building them.

@@ -4,11 +4,15 @@
 
 namespace qpv::national {
 
-TextRef TextBlocks::Builder::Add(absl::string_view text) {
+TextRef TextBlocks::Builder::Add(absl::string_view text) { return Add(text, ""); }
+
+TextRef TextBlocks::Builder::Add(absl::string_view first, absl::string_view second) {
   if (count_ == kTextBlock) Flush();
   const TextRef ref{static_cast<uint32_t>(out_->raw_size_.size()),
-                    static_cast<uint32_t>(pending_.size()), static_cast<uint32_t>(text.size())};
-  pending_.append(text.data(), text.size());
+                    static_cast<uint32_t>(pending_.size()),
+                    static_cast<uint32_t>(first.size() + second.size())};
+  pending_.append(first.data(), first.size());
+  pending_.append(second.data(), second.size());
   ++count_;
   return ref;
 }

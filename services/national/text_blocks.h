@@ -32,6 +32,8 @@ class TextBlocks {
    public:
     explicit Builder(TextBlocks* out) : out_(out) {}
     TextRef Add(absl::string_view text);
+    // `first` then `second`, as one text.
+    TextRef Add(absl::string_view first, absl::string_view second);
     void Finish();
 
    private:
