@@ -182,18 +182,23 @@ void JoinSimilar(const std::vector<PracticeSource>& sources, double threshold, U
   std::vector<uint32_t> prefecture_of(n);  // an index into commons
   std::vector<BandPrints> prints(n);
   std::vector<uint64_t> shingles;
-  FlatSets sets;
-  for (const std::vector<uint32_t>& indexes : ByPrefecture(sources)) {
-    ReadShingles(sources, indexes, sets);
-    pool.Add(indexes, sets);
-    const CommonShingles& common = commons.emplace_back(sets);
-    for (uint32_t i : indexes) {
-      prefecture_of[i] = static_cast<uint32_t>(commons.size() - 1);
-      if (pool.empty(i)) continue;
-      SignatureShingles(pool, i, common, shingles);
-      for (int b = 0; b < kBands; ++b) prints[i][b] = static_cast<uint16_t>(BandKey(b, shingles));
+  {
+    FlatSets sets;  // the largest préfecture's, ~3 MiB: gone before the joins
+    for (const std::vector<uint32_t>& indexes : ByPrefecture(sources)) {
+      ReadShingles(sources, indexes, sets);
+      pool.Add(indexes, sets);
+      const CommonShingles& common = commons.emplace_back(sets);
+      for (uint32_t i : indexes) {
+        prefecture_of[i] = static_cast<uint32_t>(commons.size() - 1);
+        if (pool.empty(i)) continue;
+        SignatureShingles(pool, i, common, shingles);
+        for (int b = 0; b < kBands; ++b) {
+          prints[i][b] = static_cast<uint16_t>(BandKey(b, shingles));
+        }
+      }
     }
   }
+  pool.Seal();
   // Exact duplicates join at once; one of each (the first) goes on to LSH.
   // Found by sorting the sets' hashes: 12 bytes per action, where a hash
   // map took ~6 MiB at national scale, at the grouping's peak.
@@ -274,10 +279,25 @@ void JoinSimilar(const std::vector<PracticeSource>& sources, double threshold, U
   }
 }
 
-// The title of each group's best member, each text block decompressed once
-// (groups in the order of their best's block, not one block per group).
-std::vector<std::string> BestTitles(const std::vector<PracticeSource>& sources,
-                                    const std::vector<PracticeGroup>& groups) {
+// The title of each group's best member, back to back in one string (~7 MiB
+// at national scale, where a string per group cost twice that), each text
+// block decompressed once (groups in the order of their best's block, not
+// one block per group).
+class BestTitles {
+ public:
+  BestTitles(const std::vector<PracticeSource>& sources,
+             const std::vector<PracticeGroup>& groups);
+  absl::string_view operator[](size_t group) const {
+    return absl::string_view(bytes_).substr(begin_[group], begin_[group + 1] - begin_[group]);
+  }
+
+ private:
+  std::string bytes_;
+  std::vector<uint32_t> begin_;
+};
+
+BestTitles::BestTitles(const std::vector<PracticeSource>& sources,
+                       const std::vector<PracticeGroup>& groups) {
   std::vector<uint32_t> by_block(groups.size());
   for (uint32_t i = 0; i < by_block.size(); ++i) by_block[i] = i;
   const auto place = [&](uint32_t i) {
@@ -286,7 +306,12 @@ std::vector<std::string> BestTitles(const std::vector<PracticeSource>& sources,
   };
   std::sort(by_block.begin(), by_block.end(),
             [&](uint32_t a, uint32_t b) { return place(a) < place(b); });
-  std::vector<std::string> titles(groups.size());
+  // Sizes first, then the bytes in place: no string grows by doubling.
+  std::vector<uint32_t> size(groups.size());
+  for (size_t i = 0; i < groups.size(); ++i) size[i] = sources[groups[i].best].action->title_size;
+  begin_.assign(groups.size() + 1, 0);
+  for (size_t i = 0; i < groups.size(); ++i) begin_[i + 1] = begin_[i] + size[i];
+  bytes_.resize(begin_.back());
   std::pair<const PrefectureEntry*, uint32_t> current{nullptr, 0};
   std::string block;
   for (uint32_t i : by_block) {
@@ -295,9 +320,10 @@ std::vector<std::string> BestTitles(const std::vector<PracticeSource>& sources,
       current = place(i);
       block = s.entry->texts.Block(current.second);
     }
-    titles[i] = std::string(PrefectureEntry::TitleIn(block, *s.action));
+    const absl::string_view title = PrefectureEntry::TitleIn(block, *s.action);
+    // An unreadable block gives ""; the slot keeps its size, zero-filled.
+    std::copy(title.begin(), title.end(), bytes_.begin() + begin_[i]);
   }
-  return titles;
 }
 
 }  // namespace
@@ -380,22 +406,26 @@ PracticeIndex IndexPractices(std::vector<PracticeSource> input, double threshold
   }
   // Groups in order, their members copied along so each group's stay together.
   index.members = std::move(members);
-  std::vector<std::string> titles = BestTitles(sources, groups);
-  std::vector<std::pair<GroupKey, size_t>> order;
-  order.reserve(groups.size());
-  for (size_t i = 0; i < groups.size(); ++i) {
-    const PracticeGroup& g = groups[i];
-    order.push_back({{g.prefecture_count, static_cast<int>(g.count), std::move(titles[i]),
-                      NameOf(sources[index.members[g.first]])},
-                     i});
+  // In KeyBefore's order, without a GroupKey (two strings) per group.
+  std::vector<uint32_t> order(groups.size());
+  {
+    const BestTitles titles(sources, groups);
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+      const PracticeGroup& ga = groups[a];
+      const PracticeGroup& gb = groups[b];
+      if (ga.prefecture_count != gb.prefecture_count) {
+        return ga.prefecture_count > gb.prefecture_count;
+      }
+      if (ga.count != gb.count) return ga.count > gb.count;
+      if (titles[a] != titles[b]) return titles[a] < titles[b];
+      return NameBefore(sources[index.members[ga.first]], sources[index.members[gb.first]]);
+    });
   }
-  std::vector<std::string>().swap(titles);
-  std::sort(order.begin(), order.end(),
-            [](const auto& a, const auto& b) { return KeyBefore(a.first, b.first); });
   std::vector<uint32_t> sorted_members;
   sorted_members.reserve(n);
   index.groups.reserve(groups.size());
-  for (const auto& [key, i] : order) {
+  for (uint32_t i : order) {
     PracticeGroup g = groups[i];
     const uint32_t from = g.first;
     g.first = static_cast<uint32_t>(sorted_members.size());

@@ -644,6 +644,41 @@ TEST(GroupPracticesTest, NamesAreRebuiltAndSortedAsFullNames) {
   EXPECT_EQ(groups[0].text(), "Un forum");
 }
 
+// The grouping orders its groups without building their keys: the order
+// is KeyBefore's all the same, through ties on counts and titles (names
+// decide: "2A" after "29", workshop "w" before "w-2"), titles in byte
+// order ("É" after "z"), across several text blocks.
+TEST(GroupPracticesTest, GroupsAreInKeyOrder) {
+  const char* const kTitles[] = {"Forum", "forum", "Écoute", "zumba", "Forum", "Atelier"};
+  const char* const kTopics[] = {"couture", "poterie", "échecs", "théâtre", "cuisine",
+                                 "robotique", "chorale", "jardinage", "photographie", "slam"};
+  std::vector<std::shared_ptr<const PrefectureEntry>> entries;
+  for (const std::string p : {"2A", "29", "59"}) {
+    std::vector<nv1::ReproducibleAction> actions;
+    for (int i = 0; i < kTextBlock + 30; ++i) {
+      // Texts shared across préfectures (i % 20 < 2) make groups of 3.
+      // Otherwise alike in a few shingles only: every group is one action.
+      const std::string text =
+          i % 20 < 2 ? absl::StrCat("Partagé s", i * 7919, " t", i * 31, " u", i * 17 + 5)
+                     : absl::StrCat("Atelier ", kTopics[i % 10], " ", p, "x", i * 7919, " ",
+                                    p, "y", i * 31, " ", p, "z", i * 17 + 5);
+      actions.push_back(MakeAction(p, i % 3 == 0 ? "w-2" : "w", absl::StrCat("c", i),
+                                   kTitles[i % 6], text, {}, i % 4));
+    }
+    entries.push_back(Entry(p, actions));
+  }
+  const PracticeIndex index =
+      IndexPractices(SourcesOf({entries[0].get(), entries[1].get(), entries[2].get()}));
+  ASSERT_GT(index.groups.size(), 200u);
+  EXPECT_EQ(index.groups[0].count, 3u);
+  EXPECT_EQ(index.groups[10].count, 1u);
+  for (size_t i = 1; i < index.groups.size(); ++i) {
+    EXPECT_TRUE(KeyBefore(index.KeyOf(index.groups[i - 1]), index.KeyOf(index.groups[i])))
+        << i << ": " << index.KeyOf(index.groups[i - 1]).title << " / "
+        << index.KeyOf(index.groups[i]).first_source;
+  }
+}
+
 // At scale, phrasing shared by many actions of a préfecture ("L'objectif est
 // de...", the same partners) must neither hide real rewordings nor group
 // unrelated actions.

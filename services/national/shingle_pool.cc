@@ -34,6 +34,12 @@ void ShinglePool::Add(const std::vector<uint32_t>& indexes, FlatSets& sets) {
   }
 }
 
+void ShinglePool::Seal() {
+  absl::flat_hash_map<uint32_t, uint16_t>().swap(ids_);
+  std::vector<uint8_t>().swap(scratch_);
+  std::vector<size_t>().swap(offsets_);
+}
+
 void ShinglePool::Encode(uint32_t* first, uint32_t* last) {
   for (uint32_t* x = first; x != last; ++x) {
     auto it = ids_.find(*x);

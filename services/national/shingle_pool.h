@@ -45,6 +45,10 @@ class ShinglePool {
   // The sets of `indexes` (one préfecture's, each sorted and unique): set k
   // is sets.values[sets.begin[k], sets.begin[k + 1]), made values in place.
   void Add(const std::vector<uint32_t>& indexes, FlatSets& sets);
+  // Once every set is added: frees what only Add needs (the dictionary's
+  // map and Add's buffers, ~2 MiB at national scale, at the grouping's
+  // peak). Add must not be called after.
+  void Seal();
   bool empty(uint32_t i) const { return size(i) == 0; }
   uint32_t size(uint32_t i) const { return size_[i]; }
 
