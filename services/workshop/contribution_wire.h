@@ -16,6 +16,14 @@ namespace qpv::workshop {
 void AppendVarintField(std::string* out, int number, uint64_t value);
 void AppendBytesField(std::string* out, int number, absl::string_view bytes);
 
+// True when `bytes` are a sequence of whole fields in protobuf wire format
+// (a tag with a field number, then a varint, 4 or 8 bytes, or a length and
+// as many bytes), ending exactly at their end. A structural check of the
+// top level, costing a fraction of a parse: bytes cut short or overwritten
+// fail it, so ListContributions answers DATA_LOSS for them, as a parse
+// would, instead of sending what its client cannot read.
+bool WireWellFormed(absl::string_view bytes);
+
 // A stored contribution (its serialized bytes) with its etag, when it has
 // one, and its vote count appended: a parser keeps the last value of a
 // singular field, so these win over any the stored bytes carry, and the

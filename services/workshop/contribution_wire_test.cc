@@ -49,5 +49,24 @@ TEST(ContributionWireTest, FieldsAreWhatTheGeneratedCodeWrites) {
   EXPECT_EQ(out, c.SerializeAsString());
 }
 
+TEST(ContributionWireTest, WellFormedBytesAreWholeFieldsToTheEnd) {
+  Contribution c = Stored();
+  c.mutable_create_time()->set_seconds(1517900400);  // an embedded message
+  const std::string bytes = c.SerializeAsString();
+  EXPECT_TRUE(WireWellFormed(bytes));
+  EXPECT_TRUE(WireWellFormed(""));
+  EXPECT_TRUE(WireWellFormed(ContributionWire(bytes, nullptr, -1)));  // a 10-byte varint
+  const std::string fixed = "\x79" + std::string(8, 'x') + "\x7d" + std::string(4, 'y');
+  EXPECT_TRUE(WireWellFormed(fixed));  // fields 15 (8 bytes) and 15 (4 bytes)
+  // Cut short inside the long title (its length says 300), or inside a tag.
+  EXPECT_FALSE(WireWellFormed(bytes.substr(0, bytes.size() - 1)));
+  EXPECT_FALSE(WireWellFormed(bytes.substr(0, 100)));
+  EXPECT_FALSE(WireWellFormed(fixed.substr(0, fixed.size() - 1)));
+  EXPECT_FALSE(WireWellFormed("\xff\xff\xff"));           // a varint that never ends
+  EXPECT_FALSE(WireWellFormed(std::string("\x00\x01", 2)));  // field number 0
+  EXPECT_FALSE(WireWellFormed("\x0b"));                     // a group (field 1)
+  EXPECT_FALSE(WireWellFormed("\x0e"));                     // wire type 6
+}
+
 }  // namespace
 }  // namespace qpv::workshop

@@ -371,10 +371,11 @@ absl::StatusOr<Registration> RegistrationFromHash(const Hash& h) {
   return r;
 }
 
-// ContributionFromHash's contribution in wire form, without parsing it.
+// ContributionFromHash's contribution in wire form, without parsing it (its
+// structure is checked: WireWellFormed).
 absl::StatusOr<std::string> ContributionWireFromHash(const Hash& h) {
   const std::string* pb = h.Find("pb");
-  if (pb == nullptr) return DataLoss("contribution");
+  if (pb == nullptr || !WireWellFormed(*pb)) return DataLoss("contribution");
   return ContributionWire(*pb, h.Find("etag"), static_cast<int32_t>(Int(h, "votes")));
 }
 

@@ -595,5 +595,22 @@ TEST(RedisStore, UnreadableBytesAreDataLoss) {
   EXPECT_THAT(store.GetWorkshop("59", "bad"), StatusIs(absl::StatusCode::kDataLoss));
 }
 
+// A contribution listed in wire form is not parsed, but bytes cut short
+// are still DATA_LOSS, not a page its client cannot read.
+TEST(RedisStore, AContributionCutShortIsDataLossInAList) {
+  auto client = qpv::testing::FlushedSharedRedisClient();
+  ASSERT_NE(client, nullptr);
+  RedisWorkshopStore store(client.get());
+  const std::string whole = MakeContribution("59", "w1", "c1").SerializeAsString();
+  ASSERT_THAT(client->Command({"ZADD", "ws:{59}:w:w1:contribs", "1", "c1"}), IsOk());
+  ASSERT_THAT(client->Command({"HSET", "ws:{59}:w:w1:c:c1", "pb", whole, "votes", "0"}), IsOk());
+  QPV_ASSERT_OK_AND_ASSIGN(auto listed, store.ListContributionsWire("59", "w1", 0, 10));
+  ASSERT_EQ(listed.size(), 1u);
+  ASSERT_THAT(client->Command({"HSET", "ws:{59}:w:w1:c:c1", "pb", whole.substr(0, whole.size() - 3)}),
+              IsOk());
+  EXPECT_THAT(store.ListContributionsWire("59", "w1", 0, 10),
+              StatusIs(absl::StatusCode::kDataLoss));
+}
+
 }  // namespace
 }  // namespace qpv::workshop
