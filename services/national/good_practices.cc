@@ -232,23 +232,22 @@ void JoinSimilar(const std::vector<PracticeSource>& sources, double threshold, U
   bucket.reserve(distinct.size());
   std::vector<uint32_t> crowded_bands(distinct.size(), 0);
   DecodedWindow window;
-  // Two bands' keys from each walk over the sets (a walk decodes a set).
-  std::vector<std::pair<uint32_t, uint32_t>> next_bucket;
-  next_bucket.reserve(distinct.size());
+  // Two bands' keys from each walk over the sets (a walk decodes a set);
+  // the second band's wait without their positions (4 bytes an action).
+  std::vector<uint32_t> next_keys(distinct.size());
   static_assert(kBands % 2 == 0);
   for (int b = 0; b < kBands; ++b) {
     window.Reset();
+    bucket.clear();
     if (b % 2 == 0) {
-      bucket.clear();
-      next_bucket.clear();
       for (uint32_t k = 0; k < distinct.size(); ++k) {
         const uint32_t i = distinct[k];
         SignatureShingles(pool, i, commons[prefecture_of[i]], shingles);
         bucket.push_back({BandKey(b, shingles), k});
-        next_bucket.push_back({BandKey(b + 1, shingles), k});
+        next_keys[k] = BandKey(b + 1, shingles);
       }
     } else {
-      bucket.swap(next_bucket);
+      for (uint32_t k = 0; k < distinct.size(); ++k) bucket.push_back({next_keys[k], k});
     }
     std::sort(bucket.begin(), bucket.end());
     for (size_t lo = 0; lo < bucket.size();) {
