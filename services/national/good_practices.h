@@ -25,8 +25,12 @@
 // ~72,800 was lost). The exact keys that make the buckets are computed
 // again two bands at a time from the sets (MinHash is ~2% of the
 // grouping's CPU), and exact duplicates found by sorting the sets' hashes.
+// The groups are then ordered by counts, their best member's title (the
+// titles gathered into one string, a text block decompressed once) and
+// their first member's name, compared in place.
 // At national scale (195,000 actions, qpv-bench-national-view) the
-// grouping's peak is ~44 MiB above the view (VmHWM), against ~56 MiB with
+// grouping's peak is ~40 MiB above the view (VmHWM), against ~44 MiB with
+// a key of two strings per group and the encoder's map kept, ~56 MiB with
 // sets of 16-bit ids and a hash map for the duplicates, ~68 MiB when every
 // band key was kept whole and ~105 MiB when every set was 32-bit and in
 // one array grown by doubling; the grouping takes ~10 s there. The view
