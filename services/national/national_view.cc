@@ -179,7 +179,7 @@ absl::StatusOr<std::shared_ptr<const PrefectureEntry>> EntryOf(
     ActionRecord rec;
     rec.contribution = arena.Add(ShortName(a.contribution()), /*dedupe=*/false);
     rec.title_size = static_cast<uint16_t>(std::min<size_t>(a.title().size(), UINT16_MAX));
-    rec.text = texts.Add(a.title().substr(0, rec.title_size), a.text());
+    rec.text = texts.Add(absl::string_view(a.title()).substr(0, rec.title_size), a.text());
     rec.qpv_codes = arena.Add(absl::StrJoin(a.qpv_codes(), ","), /*dedupe=*/true);
     for (int t : a.themes()) {
       if (t > 0 && t < 16) rec.themes |= static_cast<uint16_t>(1u << t);
