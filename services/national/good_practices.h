@@ -30,7 +30,8 @@
 // their first member's name, compared in place.
 // At national scale (195,000 actions, qpv-bench-national-view) the
 // grouping's peak is ~40 MiB above the view (VmHWM), against ~44 MiB with
-// a key of two strings per group and the encoder's map kept, ~56 MiB with
+// the encoder's map, the largest préfecture's sets and each band's
+// positions kept to the end, ~56 MiB with
 // sets of 16-bit ids and a hash map for the duplicates, ~68 MiB when every
 // band key was kept whole and ~105 MiB when every set was 32-bit and in
 // one array grown by doubling; the grouping takes ~10 s there. The view

@@ -590,7 +590,8 @@ TEST(PrefectureEntryTest, TitlesAndTextsComeBackFromTheirBlocks) {
   for (int i = 0; i < n; ++i) {
     const ActionRecord& a = entry->actions[i];
     EXPECT_EQ(entry->Title(a), actions[i].title()) << i;
-    EXPECT_EQ(entry->Text(a), actions[i].text()) << i;
+    EXPECT_EQ(PrefectureEntry::TextIn(entry->texts.Block(a.text.block), a), actions[i].text())
+        << i;
   }
   EXPECT_EQ(PrefectureEntry::TitleIn("", entry->actions[1]), "");
   EXPECT_EQ(PrefectureEntry::TextIn("", entry->actions[1]), "");

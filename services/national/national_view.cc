@@ -91,10 +91,6 @@ std::string PrefectureEntry::Title(const ActionRecord& a) const {
   return std::string(TitleIn(texts.Block(a.text.block), a));
 }
 
-std::string PrefectureEntry::Text(const ActionRecord& a) const {
-  return std::string(TextIn(texts.Block(a.text.block), a));
-}
-
 bool PrefectureEntry::NameBefore(const PrefectureEntry& pa, const ActionRecord& a,
                                  const PrefectureEntry& pb, const ActionRecord& b) {
   // The full names share "prefectures/"; then "<code>/workshops/" orders

@@ -11,7 +11,7 @@
 // of heap. Figures: workshop cells 8 MiB, month totals 1 MiB, region
 // rollups 3 MiB. Actions: records 7 MiB (36 bytes), names ("w/c", the rest
 // rebuilt) and QPV codes 6.5 MiB, titles and texts zlib-compressed by
-// blocks 15.4 MiB (72 MiB raw; titles were 12 MiB of the arena before they
+// blocks 15.4 MiB (86 MiB raw; titles were 12 MiB of the arena before they
 // joined the blocks). The service: ~65-70 MiB resident after the ingest,
 // plus the good-practice grouping cached (it keeps ~6 MiB; its transient
 // shingle sets and band keys, ~40 MiB at their peak, are freed and
@@ -108,9 +108,9 @@ struct PrefectureEntry {
   // (texts.Block(a.text.block)); "" when the block is not its.
   static absl::string_view TitleIn(absl::string_view block, const ActionRecord& a);
   static absl::string_view TextIn(absl::string_view block, const ActionRecord& a);
-  // The same, decompressing the block (a page's groups, a cursor's search).
+  // The title, decompressing its block (a cursor's search, a page's last
+  // group).
   std::string Title(const ActionRecord& a) const;
-  std::string Text(const ActionRecord& a) const;
   // prefectures/{code}/workshops/{w}/contributions/{c}
   std::string ContributionName(const ActionRecord& a) const;
   // True when a's name sorts before b's, without building them.

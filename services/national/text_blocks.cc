@@ -4,8 +4,6 @@
 
 namespace qpv::national {
 
-TextRef TextBlocks::Builder::Add(absl::string_view text) { return Add(text, ""); }
-
 TextRef TextBlocks::Builder::Add(absl::string_view first, absl::string_view second) {
   if (count_ == kTextBlock) Flush();
   const TextRef ref{static_cast<uint32_t>(out_->raw_size_.size()),
@@ -51,12 +49,6 @@ std::string TextBlocks::Block(uint32_t block) const {
     return "";
   }
   return out;
-}
-
-std::string TextBlocks::Get(const TextRef& ref) const {
-  const std::string block = Block(ref.block);
-  if (ref.offset + ref.size > block.size()) return "";
-  return block.substr(ref.offset, ref.size);
 }
 
 }  // namespace qpv::national
