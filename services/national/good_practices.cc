@@ -278,6 +278,14 @@ void JoinSimilar(const std::vector<PracticeSource>& sources, double threshold, U
   }
 }
 
+// The first part of the groups' order: more préfectures first, then more
+// sources. Negative when a's counts come first, 0 when they tie.
+int CompareCounts(int prefectures_a, int sources_a, int prefectures_b, int sources_b) {
+  if (prefectures_a != prefectures_b) return prefectures_a > prefectures_b ? -1 : 1;
+  if (sources_a != sources_b) return sources_a > sources_b ? -1 : 1;
+  return 0;
+}
+
 // The title of each group's best member, back to back in one string (~7 MiB
 // at national scale: a key of two strings per group, its title copied out
 // of the blocks, added ~12 MiB to qpv-bench-national-view's resident
@@ -329,8 +337,19 @@ BestTitles::BestTitles(const std::vector<PracticeSource>& sources,
 }  // namespace
 
 bool KeyBefore(const GroupKey& a, const GroupKey& b) {
-  return std::forward_as_tuple(-a.prefecture_count, -a.source_count, a.title, a.first_source) <
-         std::forward_as_tuple(-b.prefecture_count, -b.source_count, b.title, b.first_source);
+  if (const int c = CompareCounts(a.prefecture_count, a.source_count, b.prefecture_count,
+                                  b.source_count)) {
+    return c < 0;
+  }
+  return std::tie(a.title, a.first_source) < std::tie(b.title, b.first_source);
+}
+
+bool PracticeIndex::Before(const GroupKey& k, const PracticeGroup& g) const {
+  if (const int c = CompareCounts(k.prefecture_count, k.source_count, g.prefecture_count,
+                                  static_cast<int>(g.count))) {
+    return c < 0;
+  }
+  return KeyBefore(k, KeyOf(g));
 }
 
 GroupKey PracticeIndex::KeyOf(const PracticeGroup& g) const {
@@ -414,10 +433,10 @@ PracticeIndex IndexPractices(std::vector<PracticeSource> input, double threshold
     std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
       const PracticeGroup& ga = groups[a];
       const PracticeGroup& gb = groups[b];
-      if (ga.prefecture_count != gb.prefecture_count) {
-        return ga.prefecture_count > gb.prefecture_count;
+      if (const int c = CompareCounts(ga.prefecture_count, static_cast<int>(ga.count),
+                                      gb.prefecture_count, static_cast<int>(gb.count))) {
+        return c < 0;
       }
-      if (ga.count != gb.count) return ga.count > gb.count;
       if (titles[a] != titles[b]) return titles[a] < titles[b];
       return NameBefore(sources[index.members[ga.first]], sources[index.members[gb.first]]);
     });

@@ -93,6 +93,9 @@ struct PracticeIndex {
   // Both read the view's entries (which must outlive the index) and
   // decompress the best member's text block.
   GroupKey KeyOf(const PracticeGroup& g) const;
+  // KeyBefore(k, KeyOf(g)), reading g's title only when the counts tie
+  // (a cursor's search among the groups).
+  bool Before(const GroupKey& k, const PracticeGroup& g) const;
   nv1::GoodPracticeGroup Materialize(const PracticeGroup& g) const;
 };
 

@@ -677,6 +677,10 @@ TEST(GroupPracticesTest, GroupsAreInKeyOrder) {
     EXPECT_TRUE(KeyBefore(index.KeyOf(index.groups[i - 1]), index.KeyOf(index.groups[i])))
         << i << ": " << index.KeyOf(index.groups[i - 1]).title << " / "
         << index.KeyOf(index.groups[i]).first_source;
+    // A cursor's search compares its key with the groups as KeyBefore does.
+    EXPECT_TRUE(index.Before(index.KeyOf(index.groups[i - 1]), index.groups[i])) << i;
+    EXPECT_FALSE(index.Before(index.KeyOf(index.groups[i]), index.groups[i - 1])) << i;
+    EXPECT_FALSE(index.Before(index.KeyOf(index.groups[i]), index.groups[i])) << i;
   }
 }
 

@@ -517,7 +517,7 @@ absl::StatusOr<nv1::ListGoodPracticesResponse> NationalLogic::ListGoodPractices(
     // gone or have moved; the page starts after where it would be).
     it = std::upper_bound(
         index->groups.begin(), index->groups.end(), *after,
-        [&](const GroupKey& k, const PracticeGroup& g) { return KeyBefore(k, index->KeyOf(g)); });
+        [&](const GroupKey& k, const PracticeGroup& g) { return index->Before(k, g); });
   }
   const uint32_t theme_bit = req.theme() == 0 ? 0 : 1u << req.theme();
   nv1::ListGoodPracticesResponse out;
