@@ -3,9 +3,11 @@
 // only returns its payload. Healthy without Redis.
 #include "absl/status/status.h"
 #include "bench/echo_service.h"
+#include "common/server/malloc_tuning.h"
 #include "common/server/server.h"
 
 int main(int argc, char** argv) {
+  qpv::server::RestartWithMallocTunables(argv);  // first: it may exec
   qpv::server::ServerEnv env = qpv::server::Init(argc, argv, "bench-echo", 50090);
   qpv::bench::EchoServiceImpl service(nullptr);
   return qpv::server::Serve(env, {&service}, [] { return absl::OkStatus(); });

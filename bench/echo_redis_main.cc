@@ -1,9 +1,11 @@
 // qpv-bench-echo-redis: the plain baseline plus one Redis SET per call,
 // through the services' Redis client and pool (QPV_REDIS_URL and friends).
 #include "bench/echo_service.h"
+#include "common/server/malloc_tuning.h"
 #include "common/server/server.h"
 
 int main(int argc, char** argv) {
+  qpv::server::RestartWithMallocTunables(argv);  // first: it may exec
   qpv::server::ServerEnv env = qpv::server::Init(argc, argv, "bench-echo-redis", 50091);
   qpv::bench::EchoServiceImpl service(env.redis.get());
   return qpv::server::Serve(env, {&service});

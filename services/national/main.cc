@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/config/config.h"
+#include "common/server/malloc_tuning.h"
 #include "common/server/server.h"
 #include "common/util/clock.h"
 #include "services/national/national_logic.h"
@@ -24,6 +25,7 @@ constexpr int kMaxReceiveBytes = 64 << 20;
 }  // namespace
 
 int main(int argc, char** argv) {
+  qpv::server::RestartWithMallocTunables(argv);  // first: it may exec
   // The view is long-lived, the snapshots that build it (MiBs each: the
   // request, its parse, Redis replies) are not. With glibc's defaults the
   // big buffers come from the heap once a first one is freed (the mmap

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/config/config.h"
 #include "common/server/peer_channel.h"
+#include "common/server/malloc_tuning.h"
 #include "common/server/server.h"
 #include "common/util/clock.h"
 #include "services/reporting/feed/feed.h"
@@ -50,6 +51,7 @@ std::string Address(const qpv::server::ServerEnv& env, absl::string_view name) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  qpv::server::RestartWithMallocTunables(argv);  // first: it may exec
   qpv::server::ServerEnv env = qpv::server::Init(
       argc, argv, "reporting", 50053,
       {{"QPV_WORKSHOP_ADDR", "127.0.0.1:50052",

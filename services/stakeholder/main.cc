@@ -2,6 +2,7 @@
 // Wiring only; the behaviour is in StakeholderLogic.
 #include <memory>
 
+#include "common/server/malloc_tuning.h"
 #include "common/server/server.h"
 #include "common/util/clock.h"
 #include "services/stakeholder/memory_stakeholder_store.h"
@@ -10,6 +11,7 @@
 #include "services/stakeholder/stakeholder_service.h"
 
 int main(int argc, char** argv) {
+  qpv::server::RestartWithMallocTunables(argv);  // first: it may exec
   qpv::server::ServerEnv env = qpv::server::Init(
       argc, argv, "stakeholder", 50051,
       {{"QPV_STAKEHOLDER_STORE", "redis",

@@ -7,6 +7,7 @@
 #include "common/metrics/read_cache_metrics.h"
 #include "common/redis/tracked_reads.h"
 #include "common/server/peer_channel.h"
+#include "common/server/malloc_tuning.h"
 #include "common/server/server.h"
 #include "common/util/clock.h"
 #include "services/workshop/grpc_person_directory.h"
@@ -15,6 +16,7 @@
 #include "services/workshop/workshop_service.h"
 
 int main(int argc, char** argv) {
+  qpv::server::RestartWithMallocTunables(argv);  // first: it may exec
   qpv::server::ServerEnv env = qpv::server::Init(
       argc, argv, "workshop", 50052,
       {{"QPV_STAKEHOLDER_ADDR", "127.0.0.1:50051",

@@ -96,6 +96,18 @@ class Observability(StackTestCase):
         # Health probes are not logged, so logs stay readable.
         self.assertFalse([l for l in lines if "grpc.health" in l.get("method", "")])
 
+    def test_servers_restart_once_with_glibcs_thread_cache_off(self):
+        # The harness passes no GLIBC_TUNABLES: a server adds it and execs
+        # itself again, under the same process id (common/server/malloc_tuning.h).
+        self.assertNotIn("GLIBC_TUNABLES", self.stack.service_env(WORKSHOP))
+        for name in (STAKEHOLDER, WORKSHOP):
+            pid = self.stack.services[name].pid
+            with open("/proc/%d/environ" % pid, "rb") as f:
+                env = dict(v.split(b"=", 1) for v in f.read().split(b"\0") if b"=" in v)
+            self.assertEqual(env.get(b"GLIBC_TUNABLES"), b"glibc.malloc.tcache_count=0", name)
+            with open("/proc/%d/cmdline" % pid, "rb") as f:
+                self.assertEqual(f.read().split(b"\0")[0].decode(), self.stack.binaries[name])
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -1,0 +1,45 @@
+#include "common/server/malloc_tuning.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+
+namespace qpv::server {
+namespace {
+
+constexpr char kTunable[] = "glibc.malloc.tcache_count";
+// Set across the exec: a glibc that drops GLIBC_TUNABLES from the
+// environment must not make the server restart forever.
+constexpr char kRestarted[] = "QPV_MALLOC_RESTARTED";
+
+}  // namespace
+
+std::string TunablesFor(const char* current) {
+  const std::string theirs = current == nullptr ? "" : current;
+  if (theirs.find(kTunable) != std::string::npos) return "";
+  return (theirs.empty() ? "" : theirs + ":") + kTunable + "=0";
+}
+
+void RestartWithMallocTunables(char** argv) {
+  if (std::getenv(kRestarted) != nullptr) {
+    unsetenv(kRestarted);
+    return;
+  }
+  const char* current = std::getenv("GLIBC_TUNABLES");
+  const std::string wanted = TunablesFor(current);
+  if (wanted.empty()) return;
+  const std::string previous = current == nullptr ? "" : current;
+  setenv("GLIBC_TUNABLES", wanted.c_str(), 1);
+  setenv(kRestarted, "1", 1);
+  execv("/proc/self/exe", argv);
+  // Still here: the exec failed. Leave the environment as it was.
+  unsetenv(kRestarted);
+  if (current == nullptr) {
+    unsetenv("GLIBC_TUNABLES");
+  } else {
+    setenv("GLIBC_TUNABLES", previous.c_str(), 1);
+  }
+}
+
+}  // namespace qpv::server
