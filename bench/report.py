@@ -493,14 +493,18 @@ def soak_lines(args):
     results = load_lines(args.soak_results)
     samples = {}
     threads = {}
+    parts = {}  # name -> [(time, anonymous kB, file-backed kB)]
     if args.soak_rss and os.path.exists(args.soak_rss):
         with open(args.soak_rss) as f:
             for line in f:
-                # time, process, VmRSS kB[, threads] (older runs have no threads)
+                # time, process, VmRSS kB[, threads[, RssAnon kB, RssFile kB]] (older runs
+                # have fewer fields)
                 t, name, kb, *rest = line.split()
                 samples.setdefault(name, []).append((int(t), int(kb)))
                 if rest:
                     threads.setdefault(name, []).append((int(t), int(rest[0])))
+                if len(rest) >= 3:
+                    parts.setdefault(name, []).append((int(t), int(rest[1]), int(rest[2])))
     seconds = args.soak_seconds or 0
     warmup = min(60, seconds // 5)
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -521,11 +525,14 @@ def soak_lines(args):
            "third of the run after warm-up (a grouping or a reload in flight at either end moves "
            "the first and last samples, not the floors). Threads: the process's thread count at "
            "the first sample after warm-up and at the last (a thread that joins a server's pool "
-           "keeps its stack and per-thread caches, ~0.2 MiB on workshop: a pool that grows to its "
-           "peak shows as a slow rise that stops when the pool does).", "",
+           "keeps its stack; glibc's per-thread caches, which kept more, are off: "
+           "common/server/malloc_tuning.h). Anonymous and file-backed: "
+           "the two parts of VmRSS (RssAnon: the process's own memory, heap and stacks; RssFile: "
+           "the pages of its program and libraries that it has touched), each part's floors over "
+           "the same thirds.", "",
            "| process | first after warm-up MiB | last MiB | growth MiB | max MiB | floor first third "
-           "MiB | floor last third MiB | threads | |",
-           "|---|---|---|---|---|---|---|---|---|"]
+           "MiB | floor last third MiB | threads | anonymous floors MiB | file-backed floors MiB | |",
+           "|---|---|---|---|---|---|---|---|---|---|---|"]
     for name in ("stakeholder", "workshop", "reporting", "national", "redis", "national-redis"):
         points = samples.get(name)
         if not points:
@@ -542,8 +549,16 @@ def soak_lines(args):
         verdict = ("GROWS" if grows else "holds") if service else "(data store: holds what was written)"
         counts = [n for t, n in threads.get(name, []) if t >= warmup]
         thread_text = f"{counts[0]} → {counts[-1]}" if counts else "?"
+        split = [p for p in parts.get(name, []) if p[0] >= warmup]
+        part_text = ["?", "?"]
+        if split:
+            cut = max(1, len(split) // 3)
+            for k in (0, 1):
+                part_text[k] = (f"{mib(min(p[k + 1] for p in split[:cut]))} → "
+                                f"{mib(min(p[k + 1] for p in split[-cut:]))}")
         out.append(f"| {name} | {mib(first)} | {mib(last)} | {growth / 1024:+.1f} | {mib(top)} | "
-                   f"{mib(floor_first)} | {mib(floor_last)} | {thread_text} | {verdict} |")
+                   f"{mib(floor_first)} | {mib(floor_last)} | {thread_text} | {part_text[0]} | "
+                   f"{part_text[1]} | {verdict} |")
     out += ["", f"A service holds the no-growth target when the floor of the last third is within "
             f"{SOAK_GROWTH_TOLERANCE:.0%} of the floor of the first.", "",
             "VmRSS every minute (MiB):", ""]

@@ -283,12 +283,14 @@ bench() {
     qpv_die "qpv-bench failed on $scenario (label $label)"
 }
 
-# rss_kb NAME: the process's VmRSS and VmHWM in kB and its thread count (""
-# when it is gone).
+# rss_kb NAME: the process's VmRSS and VmHWM in kB, its thread count, and
+# its resident memory's anonymous and file-backed parts in kB ("" when it is
+# gone).
 rss_kb() {
   local pid="${PIDS[$1]:-}"
   [[ -n "$pid" && -r "/proc/$pid/status" ]] || return 0
-  awk '/^VmRSS:/ { r = $2 } /^VmHWM:/ { h = $2 } /^Threads:/ { t = $2 } END { print r, h, t }' \
+  awk '/^VmRSS:/ { r = $2 } /^VmHWM:/ { h = $2 } /^Threads:/ { t = $2 }
+       /^RssAnon:/ { a = $2 } /^RssFile:/ { f = $2 } END { print r, h, t, a, f }' \
     "/proc/$pid/status"
 }
 
@@ -367,7 +369,8 @@ soak_section() {
   while true; do
     for name in stakeholder workshop reporting national redis national-redis; do
       read -r -a mem <<<"$(rss_kb "$name")"
-      [[ -n "${mem[0]:-}" ]] && echo "$(($(date +%s) - start)) $name ${mem[0]} ${mem[2]:-0}" >>"$samples"
+      [[ -n "${mem[0]:-}" ]] &&
+        echo "$(($(date +%s) - start)) $name ${mem[0]} ${mem[2]:-0} ${mem[3]:-0} ${mem[4]:-0}" >>"$samples"
     done
     alive=0
     for pid in "${drivers[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
