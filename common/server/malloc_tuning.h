@@ -36,7 +36,8 @@ std::string TunablesFor(const char* current);
 // not already turn glibc's thread cache off (or set it), exec this same
 // program again with GLIBC_TUNABLES set so that it does. Returns only when
 // there is nothing to do or the exec failed (no /proc/self/exe: the server
-// then runs with glibc's defaults).
+// then runs with glibc's defaults). Under valgrind, set GLIBC_TUNABLES
+// yourself: it does not follow an exec without --trace-children=yes.
 void RestartWithMallocTunables(char** argv);
 
 }  // namespace qpv::server
