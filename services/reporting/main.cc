@@ -8,8 +8,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/config/config.h"
-#include "common/server/peer_channel.h"
 #include "common/server/malloc_tuning.h"
+#include "common/server/peer_channel.h"
 #include "common/server/server.h"
 #include "common/util/clock.h"
 #include "services/reporting/feed/feed.h"

@@ -99,7 +99,8 @@ class Observability(StackTestCase):
     def test_servers_restart_once_with_glibcs_thread_cache_off(self):
         # The harness passes no GLIBC_TUNABLES: a server adds it and execs
         # itself again, under the same process id (common/server/malloc_tuning.h).
-        self.assertNotIn("GLIBC_TUNABLES", self.stack.service_env(WORKSHOP))
+        self.assertNotIn("GLIBC_TUNABLES", self.stack.service_env(WORKSHOP),
+                         "run the e2e tests without GLIBC_TUNABLES: the servers set it")
         for name in (STAKEHOLDER, WORKSHOP):
             pid = self.stack.services[name].pid
             with open("/proc/%d/environ" % pid, "rb") as f:
