@@ -1,5 +1,6 @@
 #include "common/server/malloc_tuning.h"
 
+#include <limits.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -28,10 +29,16 @@ void RestartWithMallocTunables(char** argv) {
   const char* current = std::getenv("GLIBC_TUNABLES");
   const std::string wanted = TunablesFor(current);
   if (wanted.empty()) return;
+  // The program's own path, not /proc/self/exe: the process takes its name
+  // (ps, pgrep, top) from the path it was exec'd with.
+  char path[PATH_MAX];
+  const ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+  if (n <= 0) return;
+  path[n] = '\0';
   const std::string previous = current == nullptr ? "" : current;
   setenv("GLIBC_TUNABLES", wanted.c_str(), 1);
   setenv(kRestarted, "1", 1);
-  execv("/proc/self/exe", argv);
+  execv(path, argv);
   // Still here: the exec failed. Leave the environment as it was.
   unsetenv(kRestarted);
   if (current == nullptr) {

@@ -34,9 +34,10 @@ std::string TunablesFor(const char* current);
 
 // First thing in main, before any thread starts: when the environment does
 // not already turn glibc's thread cache off (or set it), exec this same
-// program again with GLIBC_TUNABLES set so that it does. Returns only when
-// there is nothing to do or the exec failed (no /proc/self/exe: the server
-// then runs with glibc's defaults). Under valgrind, set GLIBC_TUNABLES
+// program again (its path read from /proc/self/exe, so the process keeps
+// its name) with GLIBC_TUNABLES set so that it does. Returns only when there
+// is nothing to do or the exec failed (no /proc, or the program file was
+// replaced since it started: the server then runs with glibc's defaults). Under valgrind, set GLIBC_TUNABLES
 // yourself: it does not follow an exec without --trace-children=yes.
 void RestartWithMallocTunables(char** argv);
 

@@ -108,6 +108,9 @@ class Observability(StackTestCase):
             self.assertEqual(env.get(b"GLIBC_TUNABLES"), b"glibc.malloc.tcache_count=0", name)
             with open("/proc/%d/cmdline" % pid, "rb") as f:
                 self.assertEqual(f.read().split(b"\0")[0].decode(), self.stack.binaries[name])
+            # Its name (ps, pgrep) is still the program's, at most 15 bytes.
+            with open("/proc/%d/comm" % pid) as f:
+                self.assertEqual(f.read().strip(), ("qpv-" + name)[:15])
 
 
 if __name__ == "__main__":
