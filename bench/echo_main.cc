@@ -7,7 +7,7 @@
 #include "common/server/server.h"
 
 int main(int argc, char** argv) {
-  qpv::server::RestartWithMallocTunables(argv);  // first: it may exec
+  qpv::server::TuneMalloc(argv);  // first: it may exec
   qpv::server::ServerEnv env = qpv::server::Init(argc, argv, "bench-echo", 50090);
   qpv::bench::EchoServiceImpl service(nullptr);
   return qpv::server::Serve(env, {&service}, [] { return absl::OkStatus(); });

@@ -5,7 +5,7 @@
 #include "common/server/server.h"
 
 int main(int argc, char** argv) {
-  qpv::server::RestartWithMallocTunables(argv);  // first: it may exec
+  qpv::server::TuneMalloc(argv);  // first: it may exec
   qpv::server::ServerEnv env = qpv::server::Init(argc, argv, "bench-echo-redis", 50091);
   qpv::bench::EchoServiceImpl service(env.redis.get());
   return qpv::server::Serve(env, {&service});

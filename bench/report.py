@@ -488,6 +488,12 @@ def national_scale_lines(path):
     return out
 
 
+def thirds_floors(values):
+    """The smallest of the first third of `values` and of the last third."""
+    third = max(1, len(values) // 3)
+    return min(values[:third]), min(values[-third:])
+
+
 def soak_lines(args):
     """The soak section, between markers so a later --soak run replaces it."""
     results = load_lines(args.soak_results)
@@ -541,9 +547,7 @@ def soak_lines(args):
         first, last = after[0][1], after[-1][1]
         growth = last - first
         top = max(kb for _, kb in points)
-        third = max(1, len(after) // 3)
-        floor_first = min(kb for _, kb in after[:third])
-        floor_last = min(kb for _, kb in after[-third:])
+        floor_first, floor_last = thirds_floors([kb for _, kb in after])
         service = name not in ("redis", "national-redis")
         grows = floor_last - floor_first > SOAK_GROWTH_TOLERANCE * floor_first
         verdict = ("GROWS" if grows else "holds") if service else "(data store: holds what was written)"
@@ -552,10 +556,9 @@ def soak_lines(args):
         split = [p for p in parts.get(name, []) if p[0] >= warmup]
         part_text = ["?", "?"]
         if split:
-            cut = max(1, len(split) // 3)
             for k in (0, 1):
-                part_text[k] = (f"{mib(min(p[k + 1] for p in split[:cut]))} → "
-                                f"{mib(min(p[k + 1] for p in split[-cut:]))}")
+                lo, hi = thirds_floors([p[k + 1] for p in split])
+                part_text[k] = f"{mib(lo)} → {mib(hi)}"
         out.append(f"| {name} | {mib(first)} | {mib(last)} | {growth / 1024:+.1f} | {mib(top)} | "
                    f"{mib(floor_first)} | {mib(floor_last)} | {thread_text} | {part_text[0]} | "
                    f"{part_text[1]} | {verdict} |")

@@ -1,10 +1,12 @@
-// glibc malloc settings that only the environment can give, applied by
-// restarting the server once with them.
+// The glibc malloc settings every server runs with (TuneMalloc, first thing
+// in main): two arenas (why: malloc_tuning.cc), and no
+// per-thread caches, a setting only the environment can give, applied by
+// restarting the server once with it.
 //
 // glibc keeps in every thread a cache of freed small blocks (tcache: up to 7
-// of each size up to 1 KiB). A server's handler pool has dozens of threads;
-// each one's cache holds blocks that malloc_trim cannot give back, and
-// scattered among free memory they keep its pages resident. Measured on
+// of each size up to 1 KiB). A server's handler pool has dozens of threads,
+// and malloc_trim does not reach those caches' blocks (our reading: scattered
+// among free memory, they also keep its pages resident). Measured on
 // this machine, each binary beside the same one with the cache on, at once:
 // - national under qpv-bench-national-scale --soak (8 min): anonymous
 //   memory 58.0 -> 69.9 MiB (floors of the first and last thirds) with the
@@ -33,13 +35,15 @@ namespace qpv::server {
 std::string TunablesFor(const char* current);
 
 // First thing in main, before any thread starts: when the environment does
-// not already turn glibc's thread cache off (or set it), exec this same
+// not already turn glibc's thread cache off (or set it), execs this same
 // program again (its path read from /proc/self/exe, so the process keeps
-// its name) with GLIBC_TUNABLES set so that it does. Returns only when there
-// is nothing to do or the exec failed (no /proc, or the program file was
-// replaced since it started: the server then runs with glibc's defaults). Under valgrind, set GLIBC_TUNABLES
-// yourself: it does not follow an exec without --trace-children=yes.
-void RestartWithMallocTunables(char** argv);
+// its name) with GLIBC_TUNABLES set so that it does; then limits malloc to
+// two arenas unless MALLOC_ARENA_MAX is set. The exec is skipped when it
+// cannot be done (no /proc, or the program file was replaced since it
+// started): the server then runs with glibc's thread caches. Under
+// valgrind, set GLIBC_TUNABLES yourself: it does not follow an exec without
+// --trace-children=yes.
+void TuneMalloc(char** argv);
 
 }  // namespace qpv::server
 

@@ -1,6 +1,5 @@
 #include "common/server/server.h"
 
-#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 
@@ -61,12 +60,6 @@ ServerEnv Init(int argc, char** argv, const std::string& service, int default_po
   // locks included) feeds a global lock-order graph for deadlock reports: a
   // debugging aid that a server pays for on every lock.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  // glibc gives each thread that meets a busy arena a new one, up to 8 per
-  // core, and each keeps what its threads freed: with a pool of dozens of
-  // threads, resident memory crept up under a steady load (bench/run.sh
-  // --soak). Two arenas hold it lower and flatter at the same throughput.
-  // MALLOC_ARENA_MAX in the environment still decides when it is set.
-  if (std::getenv("MALLOC_ARENA_MAX") == nullptr) mallopt(M_ARENA_MAX, 2);
   ServerEnv env;
   env.service = service;
   env.program = "qpv-" + service;

@@ -25,14 +25,14 @@ constexpr int kMaxReceiveBytes = 64 << 20;
 }  // namespace
 
 int main(int argc, char** argv) {
-  qpv::server::RestartWithMallocTunables(argv);  // first: it may exec
+  qpv::server::TuneMalloc(argv);  // first: it may exec
   // The view is long-lived, the snapshots that build it (MiBs each: the
   // request, its parse, Redis replies) are not. With glibc's defaults the
   // big buffers come from the heap once a first one is freed (the mmap
   // threshold adapts upwards) and each of up to 8 x cores arenas keeps what
   // its thread freed: at national scale the process held 3 to 4 times its
   // live memory. Buffers of 1 MiB and more are mmapped (given back on
-  // free), two arenas serve the threads (server::Init, for every service),
+  // free), two arenas serve the threads (server::TuneMalloc, for every service),
   // and the logic calls malloc_trim after reloads.
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
   // Each watcher holds a thread of the sync server for as long as it

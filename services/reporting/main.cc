@@ -51,7 +51,7 @@ std::string Address(const qpv::server::ServerEnv& env, absl::string_view name) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  qpv::server::RestartWithMallocTunables(argv);  // first: it may exec
+  qpv::server::TuneMalloc(argv);  // first: it may exec
   qpv::server::ServerEnv env = qpv::server::Init(
       argc, argv, "reporting", 50053,
       {{"QPV_WORKSHOP_ADDR", "127.0.0.1:50052",

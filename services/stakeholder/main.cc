@@ -11,7 +11,7 @@
 #include "services/stakeholder/stakeholder_service.h"
 
 int main(int argc, char** argv) {
-  qpv::server::RestartWithMallocTunables(argv);  // first: it may exec
+  qpv::server::TuneMalloc(argv);  // first: it may exec
   qpv::server::ServerEnv env = qpv::server::Init(
       argc, argv, "stakeholder", 50051,
       {{"QPV_STAKEHOLDER_STORE", "redis",

@@ -16,7 +16,7 @@
 #include "services/workshop/workshop_service.h"
 
 int main(int argc, char** argv) {
-  qpv::server::RestartWithMallocTunables(argv);  // first: it may exec
+  qpv::server::TuneMalloc(argv);  // first: it may exec
   qpv::server::ServerEnv env = qpv::server::Init(
       argc, argv, "workshop", 50052,
       {{"QPV_STAKEHOLDER_ADDR", "127.0.0.1:50051",
