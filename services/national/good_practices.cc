@@ -1,5 +1,7 @@
 #include "services/national/good_practices.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <array>
 #include <climits>
@@ -119,83 +121,121 @@ class CommonShingles {
   absl::flat_hash_set<uint32_t> others_;
 };
 
-// The shingles that make set i's signature: those not common in its
-// préfecture, or every one when all are.
-void SignatureShingles(const ShinglePool& pool, uint32_t i, const CommonShingles& common,
-                       std::vector<uint64_t>& out) {
+// The shingles that make a set's signature: those not common in its
+// préfecture, or every one when all are. each(f) calls f(value, shingle)
+// for each of the set's (ShinglePool::ForEach).
+template <typename Each>
+void SignatureOf(Each&& each, const CommonShingles& common, std::vector<uint64_t>& out) {
   out.clear();
-  pool.ForEach(i, [&](uint32_t v, uint32_t x) {
+  each([&](uint32_t v, uint32_t x) {
     if (!common.contains(v)) out.push_back(x);
   });
-  if (out.empty()) pool.ForEach(i, [&](uint32_t, uint32_t x) { out.push_back(x); });
+  if (out.empty()) each([&](uint32_t, uint32_t x) { out.push_back(x); });
 }
 
-// The low 16 bits of every band key: enough to tell, but once in 65,536,
-// whether two actions met in a band, for 64 bytes per action instead of
-// 128. The exact keys that make the buckets are computed a band at a time.
-using BandPrints = std::array<uint16_t, kBands>;
+void SignatureShingles(const ShinglePool& pool, uint32_t i, const CommonShingles& common,
+                       std::vector<uint64_t>& out) {
+  SignatureOf([&](auto&& f) { pool.ForEach(i, f); }, common, out);
+}
 
-// True when the pair met in an earlier band's bucket, not counting the
-// buckets whose bit is set in `skip`.
-bool ComparedBefore(const BandPrints& a, const BandPrints& b, uint32_t skip, int band) {
+// A member of the band's bucket window: its set decoded, its signature's
+// shingles, and its band keys, each computed the first time a pair asks for
+// it. Keys were kept for every action instead (their low 16 bits, 64 bytes
+// an action, 12.5 MiB at national scale at the grouping's peak); computed
+// here, a member's keys are those of the ~3 million (band, member) places
+// that meet a pair, and "met in an earlier band" is exact.
+class WindowSlot {
+ public:
+  void Load(const ShinglePool& pool, uint32_t i, const CommonShingles& common) {
+    pool.Decode(i, values_);
+    pool_ = &pool;
+    common_ = &common;
+    signature_.clear();
+    known_ = 0;
+  }
+  const std::vector<uint32_t>& values() const { return values_; }
+  uint32_t Key(int band) {
+    if ((known_ & (1u << band)) == 0) {
+      if (signature_.empty()) Sign();
+      keys_[band] = BandKey(band, signature_);
+      known_ |= 1u << band;
+    }
+    return keys_[band];
+  }
+
+ private:
+  // The signature's shingles, from the decoded set.
+  void Sign() {
+    SignatureOf(
+        [&](auto&& f) {
+          for (uint32_t v : values_) f(v, pool_->Shingle(v));
+        },
+        *common_, signature_);
+  }
+
+  const ShinglePool* pool_ = nullptr;
+  const CommonShingles* common_ = nullptr;
+  std::vector<uint32_t> values_;
+  std::vector<uint64_t> signature_;  // empty until a key is asked for
+  std::array<uint32_t, kBands> keys_{};
+  uint32_t known_ = 0;  // bit k: keys_[k] is computed
+};
+static_assert(kBands <= 32, "WindowSlot::known_ has a bit per band");
+
+// True when the pair met in an earlier band's bucket.
+bool MetBefore(WindowSlot& a, WindowSlot& b, int band) {
   for (int k = 0; k < band; ++k) {
-    if (a[k] == b[k] && (skip & (1u << k)) == 0) return true;
+    if (a.Key(k) == b.Key(k)) return true;
   }
   return false;
 }
 
-int SharedBands(const BandPrints& a, const BandPrints& b) {
-  int n = 0;
-  for (int k = 0; k < kBands; ++k) n += a[k] == b[k];
-  return n;
+// True when the pair shares a band after `band` (it shares `band`).
+bool SharesLaterBand(WindowSlot& a, WindowSlot& b, int band) {
+  for (int k = band + 1; k < kBands; ++k) {
+    if (a.Key(k) == b.Key(k)) return true;
+  }
+  return false;
 }
 
-// The sets of a band's bucket positions [x, x + kBucketWindow], decoded:
+// The members of a band's bucket positions [x, x + kBucketWindow], loaded:
 // each member of a bucket is decoded once, not once per pair it is in
 // (which made the grouping ~30% slower than with 16-bit arrays).
 class DecodedWindow {
  public:
   // Positions restart at each band.
   void Reset() { std::fill(position_.begin(), position_.end(), SIZE_MAX); }
-  const std::vector<uint32_t>& Get(const ShinglePool& pool, size_t position, uint32_t i) {
-    const size_t slot = position % sets_.size();
+  WindowSlot& Get(const ShinglePool& pool, size_t position, uint32_t i,
+                  const CommonShingles& common) {
+    const size_t slot = position % slots_.size();
     if (position_[slot] != position) {
-      pool.Decode(i, sets_[slot]);
+      slots_[slot].Load(pool, i, common);
       position_[slot] = position;
     }
-    return sets_[slot];
+    return slots_[slot];
   }
 
  private:
-  std::vector<std::vector<uint32_t>> sets_{kBucketWindow + 1};
+  std::vector<WindowSlot> slots_{kBucketWindow + 1};
   std::vector<size_t> position_ = std::vector<size_t>(kBucketWindow + 1, SIZE_MAX);
 };
 
 // Joins the sources whose texts are alike in `uf`. Each préfecture is read
-// once: its shingle sets go to the pool (kept for the exact comparisons),
-// the shingles common among its actions are noted, and its actions' band
-// prints computed.
+// once: its shingle sets go to the pool (kept for the exact comparisons)
+// and the shingles common among its actions are noted.
 void JoinSimilar(const std::vector<PracticeSource>& sources, double threshold, UnionFind& uf) {
   const size_t n = sources.size();
   ShinglePool pool(n);
   std::vector<CommonShingles> commons;
   std::vector<uint32_t> prefecture_of(n);  // an index into commons
-  std::vector<BandPrints> prints(n);
   std::vector<uint64_t> shingles;
   {
     FlatSets sets;  // the largest préfecture's, ~3 MiB: gone before the joins
     for (const std::vector<uint32_t>& indexes : ByPrefecture(sources)) {
       ReadShingles(sources, indexes, sets);
       pool.Add(indexes, sets);
-      const CommonShingles& common = commons.emplace_back(sets);
-      for (uint32_t i : indexes) {
-        prefecture_of[i] = static_cast<uint32_t>(commons.size() - 1);
-        if (pool.empty(i)) continue;
-        SignatureShingles(pool, i, common, shingles);
-        for (int b = 0; b < kBands; ++b) {
-          prints[i][b] = static_cast<uint16_t>(BandKey(b, shingles));
-        }
-      }
+      commons.emplace_back(sets);
+      for (uint32_t i : indexes) prefecture_of[i] = static_cast<uint32_t>(commons.size() - 1);
     }
   }
   pool.Seal();
@@ -230,7 +270,6 @@ void JoinSimilar(const std::vector<PracticeSource>& sources, double threshold, U
   }
   std::vector<std::pair<uint32_t, uint32_t>> bucket;  // (band key, position in distinct)
   bucket.reserve(distinct.size());
-  std::vector<uint32_t> crowded_bands(distinct.size(), 0);
   DecodedWindow window;
   // Two bands' keys from each walk over the sets (a walk decodes a set);
   // the second band's keys wait without their positions (4 bytes an action).
@@ -254,23 +293,20 @@ void JoinSimilar(const std::vector<PracticeSource>& sources, double threshold, U
       size_t hi = lo + 1;
       while (hi < bucket.size() && bucket[hi].first == bucket[lo].first) ++hi;
       const bool crowded = hi - lo > kCrowdedBucket;
-      if (crowded) {
-        for (size_t x = lo; x < hi; ++x) crowded_bands[bucket[x].second] |= 1u << b;
-      }
       for (size_t x = lo; x < hi; ++x) {
         const size_t end = std::min(hi, x + 1 + kBucketWindow);
         for (size_t y = x + 1; y < end; ++y) {
-          const uint32_t p = bucket[x].second, q = bucket[y].second;
-          const uint32_t a = distinct[p], c = distinct[q];
+          const uint32_t a = distinct[bucket[x].second], c = distinct[bucket[y].second];
           if (uf.Find(a) == uf.Find(c)) continue;
-          // A pair is compared once: in the first bucket where it is sure to
-          // be compared, and in a crowded one only the first time it meets.
-          if (ComparedBefore(prints[a], prints[c], crowded ? 0u : crowded_bands[p], b)) continue;
-          if (crowded && SharedBands(prints[a], prints[c]) < 2) continue;
           if (!pool.SizesAllow(a, c, threshold)) continue;
-          if (ShinglePool::Alike(window.Get(pool, x, a), window.Get(pool, y, c), threshold)) {
-            uf.Unite(a, c);
-          }
+          WindowSlot& sa = window.Get(pool, x, a, commons[prefecture_of[a]]);
+          WindowSlot& sc = window.Get(pool, y, c, commons[prefecture_of[c]]);
+          // In a crowded bucket, a pair is compared only the first time it
+          // meets, and when it shares another band. In the others every pair
+          // is compared, even one already compared in an earlier band (with
+          // the same answer): cheaper than computing the keys that tell.
+          if (crowded && (MetBefore(sa, sc, b) || !SharesLaterBand(sa, sc, b))) continue;
+          if (ShinglePool::Alike(sa.values(), sc.values(), threshold)) uf.Unite(a, c);
         }
       }
       lo = hi;
@@ -392,7 +428,11 @@ PracticeIndex IndexPractices(std::vector<PracticeSource> input, double threshold
   const std::vector<PracticeSource>& sources = index.sources;
   const size_t n = sources.size();
   UnionFind uf(n);
-  JoinSimilar(sources, threshold, uf);  // its shingles and signatures are gone on return
+  JoinSimilar(sources, threshold, uf);
+  // Its shingle sets are freed, but glibc keeps their pages (they lie below
+  // the heap's top): the ordering below would then add ~9 MiB of new pages
+  // to the grouping's peak at national scale (qpv-bench-national-view).
+  malloc_trim(0);
 
   // Members by root, in one array: count per root, then place.
   std::vector<uint32_t> root(n), begin(n + 1, 0);

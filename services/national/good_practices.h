@@ -7,36 +7,37 @@
 // compared with the next kBucketWindow ones only, which bounds the work when
 // many actions share a common phrase. In a bucket of more than
 // kCrowdedBucket actions, a pair must share a second band before its exact
-// comparison, and a pair met in an earlier bucket that was not crowded
-// (where every pair is compared) is not compared again: at national scale
-// crowded buckets come from phrasing that many
+// comparison, and is compared only in the first band where it meets: at
+// national scale crowded buckets come from phrasing that many
 // texts share, and comparing every pair in them took most of the grouping
 // time (a pair at Jaccard 0.4 shares two bands or more with probability
 // 97%, at 0.5 with 99.9%; within a family of rewordings the others catch
 // the rare miss).
 //
 // Memory: the grouping reads each préfecture's texts once (in order, a
-// compressed block at a time) and keeps, until it ends, their shingle sets
-// (shingle_pool.h: ~1.2 bytes per shingle, one array per préfecture), each
-// préfecture's common shingles (8 KiB) and the low 16 bits of every band
-// key (64 bytes per action): those say whether a pair met in an earlier
-// band or shares two (a key's low bits match another's once in 65,536,
-// which can skip a pair's only comparison: at national scale 1 join of
-// ~72,800 was lost). The exact keys that make the buckets are computed
-// again two bands at a time from the sets (MinHash is ~2% of the
-// grouping's CPU), and exact duplicates found by sorting the sets' hashes.
-// The groups are then ordered by counts, their best member's title (the
-// titles gathered into one string, a text block decompressed once) and
+// compressed block at a time) and keeps, until its joins end, their
+// shingle sets (shingle_pool.h: ~1.2 bytes per shingle, one array per
+// préfecture) and each préfecture's common shingles (8 KiB). Band keys are
+// not kept: those that make a band's buckets are computed from the sets two
+// bands at a time (MinHash is a few % of the grouping's CPU), and those
+// that tell whether a pair of a crowded bucket met before or shares another
+// band are computed for the bucket's members as its pairs ask (~17 million
+// keys at national scale). Exact duplicates are found by sorting the sets'
+// hashes. The groups are then ordered by counts, their best member's title
+// (the titles gathered into one string, a text block decompressed once) and
 // their first member's name, compared in place.
 // At national scale (195,000 actions, qpv-bench-national-view) the
-// grouping's peak is ~40 MiB above the view (VmHWM), against ~44 MiB with
-// the encoder's map, the largest préfecture's sets and each band's
-// positions kept to the end, ~56 MiB with
-// sets of 16-bit ids and a hash map for the duplicates, ~68 MiB when every
-// band key was kept whole and ~105 MiB when every set was 32-bit and in
-// one array grown by doubling; the grouping takes ~10 s there. The view
-// keeps none of it, and the cached result costs ~20 bytes per action (one
-// flat list of members, 20 bytes per group).
+// grouping's peak is ~28 MiB above the view (VmHWM) and it takes ~10 s,
+// against ~40 MiB and ~9 s when the low 16 bits of every action's 32 band
+// keys were kept (12.5 MiB; one pair in 65,536 wrongly seen as met before:
+// 1 join of ~72,800 was lost) and glibc kept the freed sets' pages through
+// the ordering (IndexPractices gives them back); ~44 MiB with the
+// encoder's map, the largest préfecture's sets and each band's positions
+// kept to the end, ~56 MiB with sets of 16-bit ids and a hash map for the
+// duplicates, ~68 MiB when every band key was kept whole and ~105 MiB when
+// every set was 32-bit and in one array grown by doubling. The view keeps
+// none of it, and the cached result costs ~20 bytes per action (one flat
+// list of members, 20 bytes per group).
 //
 // A group: title and text of its most voted action (ties: smallest
 // contribution name), prefecture_count = distinct préfectures, sources =

@@ -2,6 +2,7 @@
 #include "services/national/good_practices.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/synchronization/notification.h"
 #include "common/logging/log.h"
 #include "common/pagination/page_token.h"
@@ -712,6 +713,35 @@ TEST(GroupPracticesTest, CommonPhrasingNeitherHidesNorMakesGroups) {
                                                "prefectures/62/workshops/w1/contributions/velo"));
   // The 400 workshops share a sentence and a word, not what they do.
   EXPECT_EQ(groups.size(), 401u);
+}
+
+// One action reworded 104 times across 13 préfectures (8 each: too few for
+// its words to be common in any of them) fills buckets of more than
+// kCrowdedBucket actions in most bands, where a pair is compared only if it
+// shares a second band and only in the first band where it meets: those
+// that a band's largest bucket misses must still join in a later band.
+TEST(GroupPracticesTest, RewordingsJoinThroughCrowdedBuckets) {
+  constexpr int kPrefectures = 13, kEach = 8;
+  std::vector<std::shared_ptr<const PrefectureEntry>> entries;
+  for (int p = 0; p < kPrefectures; ++p) {
+    const std::string code = absl::StrFormat("%02d", p + 1);
+    std::vector<nv1::ReproducibleAction> actions;
+    for (int i = 0; i < kEach; ++i) {
+      const int n = p * kEach + i;
+      // Two words of its own: each action's set differs from the others'.
+      actions.push_back(MakeAction(code, "w1", absl::StrCat("c", i), "Atelier vélo solidaire",
+                                   absl::StrCat(kVelo, " Avec m", n, "q et r", n, "z."), {}, 1));
+    }
+    entries.push_back(Entry(code, std::move(actions)));
+  }
+  std::vector<PracticeSource> sources;
+  for (const auto& e : entries) {
+    for (const auto& action : e->actions) sources.push_back({e.get(), &action});
+  }
+  const auto groups = GroupPractices(std::move(sources));
+  ASSERT_EQ(groups.size(), 1u);
+  EXPECT_EQ(groups[0].sources_size(), kPrefectures * kEach);
+  EXPECT_EQ(groups[0].prefecture_count(), kPrefectures);
 }
 
 // Past the first 65,536 distinct shingles the grouping stores them as

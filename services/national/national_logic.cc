@@ -473,8 +473,8 @@ void NationalLogic::GroupLoop() {
               {{"revision", view->revision},
                {"groups", static_cast<int64_t>(next->index.groups.size())},
                {"ms", absl::ToInt64Milliseconds(absl::Now() - started)}});
-    // The grouping's shingle sets and band keys (~40 MiB at national scale)
-    // are freed: give them back.
+    // The ordering's arrays are freed: give them back (the grouping gave
+    // back its shingle sets itself).
     malloc_trim(0);
     not_before = absl::Now() + std::max(options_.regroup_pause, absl::Now() - started);
     std::shared_ptr<const Grouping> previous;

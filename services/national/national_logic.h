@@ -23,7 +23,7 @@
 // view revision, on first use.
 //
 // Good practices are grouped on a background thread (good_practices.h:
-// ~10 s of CPU and ~40 MiB transient at national scale). The first
+// ~10 s of CPU and ~28 MiB transient at national scale). The first
 // ListGoodPractices ever waits for the first grouping. From then on a call
 // that finds the view newer than the grouping it is served starts a
 // regroup of the newest view in the background and is answered at once
@@ -35,7 +35,7 @@
 // up); calls meanwhile queue at most one more, of the newest view. So a
 // page lags the newest snapshots by up to one grouping (seconds at
 // national scale, and until someone asks: nothing is regrouped for nobody,
-// which under a snapshot every few seconds would keep a core and ~40 MiB
+// which under a snapshot every few seconds would keep a core and ~30 MiB
 // busy for good). Page tokens are group keys and carry on across a regroup
 // (the next page starts after the last group returned, in the new
 // grouping's order).
@@ -97,7 +97,7 @@ class NationalLogic {
     size_t max_page_bytes = 3 << 20;
     // After a grouping ends, the next starts no sooner than this, nor than
     // the last grouping took: at national scale a grouping costs ~10 s of a
-    // core and ~40 MiB, and with snapshots every few seconds and readers
+    // core and ~30 MiB, and with snapshots every few seconds and readers
     // asking, back-to-back regroups kept both busy for good.
     absl::Duration regroup_pause = absl::Seconds(30);
     // The grouping (tests inject one to hold it or count its runs);

@@ -64,8 +64,10 @@ class ShinglePool {
   // which come back as another fixed hash.
   template <typename F>
   void ForEach(uint32_t i, F&& f) const {
-    Walk(i, [&](uint32_t v) { f(v, v < kIds ? shingle_of_id_[v] : v - kIds); });
+    Walk(i, [&](uint32_t v) { f(v, Shingle(v)); });
   }
+  // The shingle of a value of a set (as ForEach gives it).
+  uint32_t Shingle(uint32_t v) const { return v < kIds ? shingle_of_id_[v] : v - kIds; }
 
   // Identical sets hash alike.
   uint64_t SetHash(uint32_t i) const {
