@@ -138,49 +138,43 @@ void SignatureShingles(const ShinglePool& pool, uint32_t i, const CommonShingles
   SignatureOf([&](auto&& f) { pool.ForEach(i, f); }, common, out);
 }
 
-// A member of the band's bucket window: its set decoded, its signature's
-// shingles, and its band keys, each computed the first time a pair asks for
-// it. Keys were kept for every action instead (their low 16 bits, 64 bytes
-// an action, 12.5 MiB at national scale at the grouping's peak); computed
-// here, a member's keys are those of the ~3 million (band, member) places
-// that meet a pair, and "met in an earlier band" is exact.
+// A member of the band's bucket window: its set decoded and, once a pair
+// of a crowded bucket asks, its band keys. Keys were kept for every action
+// instead (their low 16 bits, 64 bytes an action, 12.5 MiB at national
+// scale at the grouping's peak); here they are computed for the ~550,000
+// (band, member) places of crowded buckets that meet a pair, all at once
+// (such a member needs ~30 of its 32 keys), and "met in an earlier band" is
+// exact.
 class WindowSlot {
  public:
   void Load(const ShinglePool& pool, uint32_t i, const CommonShingles& common) {
     pool.Decode(i, values_);
     pool_ = &pool;
     common_ = &common;
-    signature_.clear();
-    known_ = 0;
+    keyed_ = false;
   }
   const std::vector<uint32_t>& values() const { return values_; }
   uint32_t Key(int band) {
-    if ((known_ & (1u << band)) == 0) {
-      if (signature_.empty()) Sign();
-      keys_[band] = BandKey(band, signature_);
-      known_ |= 1u << band;
+    if (!keyed_) {
+      SignatureOf(
+          [&](auto&& f) {
+            for (uint32_t v : values_) f(v, pool_->Shingle(v));
+          },
+          *common_, signature_);
+      keys_ = Bands(MinHash(signature_));
+      keyed_ = true;
     }
     return keys_[band];
   }
 
  private:
-  // The signature's shingles, from the decoded set.
-  void Sign() {
-    SignatureOf(
-        [&](auto&& f) {
-          for (uint32_t v : values_) f(v, pool_->Shingle(v));
-        },
-        *common_, signature_);
-  }
-
   const ShinglePool* pool_ = nullptr;
   const CommonShingles* common_ = nullptr;
   std::vector<uint32_t> values_;
-  std::vector<uint64_t> signature_;  // empty until a key is asked for
-  std::array<uint32_t, kBands> keys_{};
-  uint32_t known_ = 0;  // bit k: keys_[k] is computed
+  std::vector<uint64_t> signature_;  // Key's, reused
+  BandKeys keys_{};
+  bool keyed_ = false;
 };
-static_assert(kBands <= 32, "WindowSlot::known_ has a bit per band");
 
 // True when the pair met in an earlier band's bucket.
 bool MetBefore(WindowSlot& a, WindowSlot& b, int band) {

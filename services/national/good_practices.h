@@ -21,8 +21,9 @@
 // not kept: those that make a band's buckets are computed from the sets two
 // bands at a time (MinHash is a few % of the grouping's CPU), and those
 // that tell whether a pair of a crowded bucket met before or shares another
-// band are computed for the bucket's members as its pairs ask (~17 million
-// keys at national scale). Exact duplicates are found by sorting the sets'
+// band are computed, all 32 at once, for the members of crowded buckets
+// that meet a pair (~550,000 of the ~6 million band places at national
+// scale). Exact duplicates are found by sorting the sets'
 // hashes. The groups are then ordered by counts, their best member's title
 // (the titles gathered into one string, a text block decompressed once) and
 // their first member's name, compared in place.
