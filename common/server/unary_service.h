@@ -20,6 +20,8 @@
 #ifndef QPV_COMMON_SERVER_UNARY_SERVICE_H_
 #define QPV_COMMON_SERVER_UNARY_SERVICE_H_
 
+#include <malloc.h>
+
 #include <chrono>
 #include <deque>
 #include <functional>
@@ -86,6 +88,10 @@ inline grpc::Slice ResponseSlice(const SerializedResponse& r) {
 inline grpc::Slice ResponseSlice(const std::string& bytes) { return grpc::Slice(bytes); }
 
 class UnaryService : public grpc::Service {
+ public:
+  // A budgeted request of this size or more is followed by a malloc_trim.
+  static constexpr size_t kTrimAfterBytes = 1 << 20;
+
  protected:
   // `service` is the full proto name; `domain` names the service in errors.
   UnaryService(std::string service, std::string domain)
@@ -95,7 +101,8 @@ class UnaryService : public grpc::Service {
   using Handler = std::function<absl::StatusOr<Resp>(const Req&, absl::Time deadline)>;
 
   // With a `budget` (not owned), each call waits for its request's bytes
-  // to fit in it before the request is parsed (byte_budget.h).
+  // to fit in it before the request is parsed (byte_budget.h), and one of
+  // kTrimAfterBytes or more gives its memory back to the system once done.
   template <typename Req, typename Resp>
   void Add(const char* method, Handler<Req, Resp> fn, ByteBudget* budget = nullptr) {
     names_.push_back(absl::StrCat("/", service_, "/", method));
@@ -202,11 +209,25 @@ class UnaryService : public grpc::Service {
       if (!ticket.ok()) return ticket.status();
       turn.emplace(*std::move(ticket));
     }
-    Req req;
-    const absl::Status parsed = ParseRequest(*in, &req);
-    in->Clear();
-    if (!parsed.ok()) return parsed;
-    return fn(req, DeadlineOf(ctx));
+    const size_t bytes = in->Length();
+    absl::StatusOr<Resp> out;
+    {
+      Req req;
+      const absl::Status parsed = ParseRequest(*in, &req);
+      in->Clear();
+      if (parsed.ok()) {
+        out = fn(req, DeadlineOf(ctx));
+      } else {
+        out = parsed;
+      }
+    }
+    // A big request's parse is many small blocks, freed now among live
+    // ones: glibc keeps their pages until a trim. Given back at once, the
+    // next big request does not land on top of them (national's ingest at
+    // national scale, 3 paired runs: peak 86-89 MiB instead of 90-92, and
+    // 60 MiB resident after it instead of 62-64).
+    if (budget != nullptr && bytes >= kTrimAfterBytes) malloc_trim(0);
+    return out;
   }
 
   static absl::Status DrainingStatus() {
