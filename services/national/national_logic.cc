@@ -119,7 +119,10 @@ void NationalLogic::PollLoop() {
     // requests that brought them sit freed in glibc's per-thread arenas,
     // which keep them: at national scale a few hundred MiB never used
     // again. Returned one poll later, once the submit that caused the
-    // reload has ended and freed its request.
+    // reload has ended and freed its request (a submit of 1 MiB or more
+    // also trims as it ends, unary_service.h; this covers the rest:
+    // reloads read from Redis, smaller submits, a previous grouping's
+    // entries).
     if (trim_armed) malloc_trim(0);
     trim_armed = trim_pending_.exchange(false);
     absl::MutexLock lock(&stop_mu_);
