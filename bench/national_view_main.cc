@@ -125,7 +125,7 @@ int Main(int argc, char** argv) {
     std::cout << absl::StrFormat(
         "%d groups, %d in several préfectures, the largest %d actions; the index %.1f MiB\n",
         index.groups.size(), multi, largest,
-        (index.sources.capacity() * sizeof(national::PracticeSource) +
+        (index.entries.capacity() * sizeof(void*) + index.entry_base.capacity() * 4 +
          index.members.capacity() * 4 + index.groups.capacity() * sizeof(national::PracticeGroup)) /
             1048576.0);
     malloc_trim(0);
@@ -134,7 +134,7 @@ int Main(int argc, char** argv) {
       std::ofstream out(groups_out);
       for (const auto& group : index.groups) {
         for (uint32_t k = group.first; k < group.first + group.count; ++k) {
-          const auto& s = index.sources[index.members[k]];
+          const national::PracticeSource s = index.SourceOf(index.members[k]);
           out << (k == group.first ? "" : " ") << s.entry->ContributionName(*s.action);
         }
         out << "\n";

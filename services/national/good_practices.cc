@@ -382,10 +382,16 @@ bool PracticeIndex::Before(const GroupKey& k, const PracticeGroup& g) const {
   return KeyBefore(k, KeyOf(g));
 }
 
+PracticeSource PracticeIndex::SourceOf(uint32_t id) const {
+  const size_t e =
+      std::upper_bound(entry_base.begin(), entry_base.end(), id) - entry_base.begin() - 1;
+  return {entries[e], &entries[e]->actions[id - entry_base[e]]};
+}
+
 GroupKey PracticeIndex::KeyOf(const PracticeGroup& g) const {
-  const PracticeSource& best = sources[g.best];
+  const PracticeSource best = SourceOf(g.best);
   return {g.prefecture_count, static_cast<int>(g.count), best.entry->Title(*best.action),
-          NameOf(sources[members[g.first]])};
+          NameOf(SourceOf(members[g.first]))};
 }
 
 nv1::GoodPracticeGroup PracticeIndex::Materialize(const PracticeGroup& group) const {
@@ -393,7 +399,7 @@ nv1::GoodPracticeGroup PracticeIndex::Materialize(const PracticeGroup& group) co
   int64_t votes = 0;
   nv1::GoodPracticeGroup g;
   for (uint32_t k = group.first; k < group.first + group.count; ++k) {
-    const PracticeSource& s = sources[members[k]];
+    const PracticeSource s = SourceOf(members[k]);
     g.add_sources(NameOf(s));
     prefectures.insert(s.entry->code);
     for (absl::string_view c :
@@ -402,7 +408,7 @@ nv1::GoodPracticeGroup PracticeIndex::Materialize(const PracticeGroup& group) co
     }
     votes += s.action->vote_count;
   }
-  const PracticeSource& best = sources[group.best];
+  const PracticeSource best = SourceOf(group.best);
   const std::string block = best.entry->texts.Block(best.action->text.block);
   g.set_title(std::string(PrefectureEntry::TitleIn(block, *best.action)));
   g.set_text(std::string(PrefectureEntry::TextIn(block, *best.action)));
@@ -418,8 +424,7 @@ nv1::GoodPracticeGroup PracticeIndex::Materialize(const PracticeGroup& group) co
 
 PracticeIndex IndexPractices(std::vector<PracticeSource> input, double threshold) {
   PracticeIndex index;
-  index.sources = std::move(input);
-  const std::vector<PracticeSource>& sources = index.sources;
+  const std::vector<PracticeSource> sources = std::move(input);
   const size_t n = sources.size();
   UnionFind uf(n);
   JoinSimilar(sources, threshold, uf);
@@ -486,6 +491,22 @@ PracticeIndex IndexPractices(std::vector<PracticeSource> input, double threshold
                           index.members.begin() + from + g.count);
     index.groups.push_back(g);
   }
+  // Sources become ids, so that the index does not keep them.
+  absl::flat_hash_map<const PrefectureEntry*, uint32_t> base;
+  index.entry_base.push_back(0);
+  for (const PracticeSource& s : sources) {
+    if (base.emplace(s.entry, index.entry_base.back()).second) {
+      index.entries.push_back(s.entry);
+      index.entry_base.push_back(index.entry_base.back() +
+                                 static_cast<uint32_t>(s.entry->actions.size()));
+    }
+  }
+  const auto id = [&](uint32_t i) {
+    return base[sources[i].entry] +
+           static_cast<uint32_t>(sources[i].action - sources[i].entry->actions.data());
+  };
+  for (uint32_t& m : sorted_members) m = id(m);
+  for (PracticeGroup& g : index.groups) g.best = id(g.best);
   index.members = std::move(sorted_members);
   return index;
 }

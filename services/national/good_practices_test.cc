@@ -744,6 +744,32 @@ TEST(GroupPracticesTest, RewordingsJoinThroughCrowdedBuckets) {
   EXPECT_EQ(groups[0].prefecture_count(), kPrefectures);
 }
 
+// The index keeps its members as ids (an entry's first id plus the
+// action's place): with some actions of each entry, given out of order,
+// every member still names its own action.
+TEST(GroupPracticesTest, MembersOfSomeActionsInAnyOrderNameTheirOwn) {
+  const auto lille = Entry("59", {MakeAction("59", "w1", "a", "Vélo", kVelo, {}, 3),
+                                  MakeAction("59", "w1", "b", "Fête", "Une fête de quartier.", {}),
+                                  MakeAction("59", "w2", "c", "Vélo", kVeloReworded, {}, 1)});
+  const auto arras = Entry("62", {MakeAction("62", "w7", "d", "Café", "Un café des parents.", {}),
+                                  MakeAction("62", "w7", "e", "Vélo", kVelo, {}, 5)});
+  const PracticeIndex index = IndexPractices(
+      {{arras.get(), &arras->actions[1]}, {lille.get(), &lille->actions[2]},
+       {arras.get(), &arras->actions[0]}, {lille.get(), &lille->actions[0]}});
+  ASSERT_EQ(index.groups.size(), 2u);
+  const nv1::GoodPracticeGroup velo = index.Materialize(index.groups[0]);
+  EXPECT_THAT(velo.sources(), ElementsAre("prefectures/59/workshops/w1/contributions/a",
+                                          "prefectures/59/workshops/w2/contributions/c",
+                                          "prefectures/62/workshops/w7/contributions/e"));
+  EXPECT_EQ(velo.vote_count(), 9);
+  EXPECT_EQ(velo.text(), kVelo);  // arras's, the most voted
+  const PracticeSource best = index.SourceOf(index.groups[0].best);
+  EXPECT_EQ(best.entry, arras.get());
+  EXPECT_EQ(best.action, &arras->actions[1]);
+  EXPECT_THAT(index.Materialize(index.groups[1]).sources(),
+              ElementsAre("prefectures/62/workshops/w7/contributions/d"));
+}
+
 // Past the first 65,536 distinct shingles the grouping stores them as
 // 32-bit values, with differences of 4 bytes: rewordings must still join
 // whether their sets hold ids, such values or both.

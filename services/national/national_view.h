@@ -13,7 +13,7 @@
 // rebuilt) and QPV codes 6.5 MiB, titles and texts zlib-compressed by
 // blocks 15.4 MiB (86 MiB raw; titles were 12 MiB of the arena before they
 // joined the blocks). The service: ~65-70 MiB resident after the ingest,
-// plus the good-practice grouping cached (it keeps ~6 MiB; its transient
+// plus the good-practice grouping cached (it keeps ~3 MiB; its transient
 // shingle sets, ~28 MiB at their peak, are freed and
 // trimmed). Before this
 // layout (texts, 32 LSH keys and a shingle-set hash per action, 38 metrics
