@@ -368,6 +368,28 @@ TEST_F(GoodPracticesTest, RegroupsWaitForThePause) {
   EXPECT_LT(absl::Now() - stop, absl::Seconds(30));
 }
 
+// A regroup wanted during the pause groups the view that is newest when the
+// pause ends, not the one of the call that wanted it: the latter would keep
+// alive the entries replaced meanwhile and be stale when served.
+TEST_F(GoodPracticesTest, RegroupAfterThePauseTakesTheNewestView) {
+  NationalLogic::Options options;
+  options.regroup_pause = absl::Seconds(2);
+  logic_ = std::make_unique<NationalLogic>(&store_, &clock_, options);
+  ASSERT_THAT(logic_->Refresh(), IsOk());
+  LoadActions();
+  EXPECT_EQ(List().groups_size(), 4);
+  Submit("69", 2,
+         {MakeAction("69", "w5", "c1", "Parrainage des jeunes diplômés", kParrainage,
+                     {THEME_EMPLOYMENT_ECONOMIC_DEVELOPMENT}, 1)});
+  const auto wanted = logic_->View();
+  List();  // wants a regroup, paced
+  Submit("13", 2, {});  // no call after this one
+  ASSERT_NE(logic_->View(), wanted);
+  ASSERT_TRUE(logic_->AwaitGroupingOf(logic_->View().get(), absl::Seconds(60)));
+  // Marseille withdrew its sponsorship: the Nord and the Rhône share it.
+  EXPECT_EQ(List().groups(0).prefecture_count(), 2);
+}
+
 // A grouping that counts its runs and can hold one of them until released.
 class GroupingGate {
  public:

@@ -428,12 +428,13 @@ absl::StatusOr<std::shared_ptr<const NationalLogic::Grouping>> NationalLogic::Gr
                       "SERVER_DRAINING");
   }
   if (!grouper_.joinable()) grouper_ = std::thread([this] { GroupLoop(); });
-  // The newest view is grouped unless it is the one served, being grouped
-  // or next (this replaces an older view waiting its turn).
-  std::shared_ptr<const ViewState> newest = View();
-  if ((grouping_ == nullptr || grouping_->view != newest) && regrouping_ != newest &&
-      regroup_for_ != newest) {
-    regroup_for_ = std::move(newest);
+  // A regroup is wanted unless the newest view is the one served or being
+  // grouped. The grouper takes the newest view when it starts, not this
+  // one: a view waiting out the pause would keep alive every entry replaced
+  // meanwhile, and the regroup would be staler.
+  const std::shared_ptr<const ViewState> newest = View();
+  if ((grouping_ == nullptr || grouping_->view != newest) && regrouping_ != newest) {
+    regroup_wanted_ = true;
   }
   // Only the first grouping is waited for; later ones replace it when done.
   const auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(groups_mu_) {
@@ -454,7 +455,7 @@ void NationalLogic::GroupLoop() {
     {
       absl::MutexLock lock(&groups_mu_);
       const auto work = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(groups_mu_) {
-        return regroup_for_ != nullptr || groups_stopping_;
+        return regroup_wanted_ || groups_stopping_;
       };
       groups_mu_.Await(absl::Condition(&work));
       if (groups_stopping_) return;
@@ -464,8 +465,9 @@ void NationalLogic::GroupLoop() {
         groups_mu_.AwaitWithDeadline(absl::Condition(&groups_stopping_), not_before);
         if (groups_stopping_) return;
       }
-      view = std::move(regroup_for_);
-      regroup_for_ = nullptr;
+      regroup_wanted_ = false;
+      view = View();
+      if (grouping_ != nullptr && grouping_->view == view) continue;
       regrouping_ = view;
     }
     const absl::Time started = absl::Now();

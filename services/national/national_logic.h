@@ -32,7 +32,8 @@
 // scale with a préfecture resubmitted every 2 s, 0.3 to 13 MiB of entries
 // that only it holds, freed at the swap (measured in the soak). At most one
 // regroup runs at a time (so two groupings' transient memory never adds
-// up); calls meanwhile queue at most one more, of the newest view. So a
+// up); calls meanwhile queue at most one more, which groups the view that
+// is newest when it starts (after the pause, see regroup_pause). So a
 // page lags the newest snapshots by up to one grouping (seconds at
 // national scale, and until someone asks: nothing is regrouped for nobody,
 // which under a snapshot every few seconds would keep a core and ~30 MiB
@@ -217,8 +218,9 @@ class NationalLogic {
   // ListGoodPractices).
   mutable absl::Mutex groups_mu_;
   bool groups_stopping_ ABSL_GUARDED_BY(groups_mu_) = false;
-  // The view to group next, and the one being grouped.
-  std::shared_ptr<const ViewState> regroup_for_ ABSL_GUARDED_BY(groups_mu_);
+  // A call found the served grouping older than the view (the grouper then
+  // groups the newest), and the view being grouped.
+  bool regroup_wanted_ ABSL_GUARDED_BY(groups_mu_) = false;
   std::shared_ptr<const ViewState> regrouping_ ABSL_GUARDED_BY(groups_mu_);
   std::shared_ptr<const Grouping> grouping_ ABSL_GUARDED_BY(groups_mu_);
   std::thread grouper_;
