@@ -94,9 +94,9 @@ int Main(int argc, char** argv) {
     double arena = 0, texts = 0, records = 0, cells = 0, rows = 0;
     for (const auto& e : view->prefectures) {
       if (!e) continue;
-      arena += e->arena.capacity();
-      texts += e->texts.compressed_bytes();
-      records += e->actions.capacity() * sizeof(national::ActionRecord);
+      arena += e->action_set->arena.capacity();
+      texts += e->action_set->texts.compressed_bytes();
+      records += e->action_set->actions.capacity() * sizeof(national::ActionRecord);
       rows += e->rows.capacity() * sizeof(national::MonthTotals);
       cells += e->workshops.capacity() * sizeof(national::WorkshopCells);
       for (const auto& w : e->workshops) cells += w.cells.capacity() * sizeof(national::Cell);
@@ -125,7 +125,7 @@ int Main(int argc, char** argv) {
     std::cout << absl::StrFormat(
         "%d groups, %d in several préfectures, the largest %d actions; the index %.1f MiB\n",
         index.groups.size(), multi, largest,
-        (index.entries.capacity() * sizeof(void*) + index.entry_base.capacity() * 4 +
+        (index.sets.capacity() * sizeof(void*) + index.set_base.capacity() * 4 +
          index.members.capacity() * 4 + index.groups.capacity() * sizeof(national::PracticeGroup)) /
             1048576.0);
     malloc_trim(0);
@@ -135,7 +135,7 @@ int Main(int argc, char** argv) {
       for (const auto& group : index.groups) {
         for (uint32_t k = group.first; k < group.first + group.count; ++k) {
           const national::PracticeSource s = index.SourceOf(index.members[k]);
-          out << (k == group.first ? "" : " ") << s.entry->ContributionName(*s.action);
+          out << (k == group.first ? "" : " ") << s.set->ContributionName(*s.action);
         }
         out << "\n";
       }

@@ -39,10 +39,10 @@ class UnionFind {
   std::vector<uint32_t> parent_;
 };
 
-std::string NameOf(const PracticeSource& s) { return s.entry->ContributionName(*s.action); }
+std::string NameOf(const PracticeSource& s) { return s.set->ContributionName(*s.action); }
 
 bool NameBefore(const PracticeSource& a, const PracticeSource& b) {
-  return PrefectureEntry::NameBefore(*a.entry, *a.action, *b.entry, *b.action);
+  return ActionSet::NameBefore(*a.set, *a.action, *b.set, *b.action);
 }
 
 // Appends the 32-bit shingle set of a text, sorted and unique, to `sets`.
@@ -61,9 +61,9 @@ void AppendShingleSet(absl::string_view title, absl::string_view text, FlatSets&
 // first appearance.
 std::vector<std::vector<uint32_t>> ByPrefecture(const std::vector<PracticeSource>& sources) {
   std::vector<std::vector<uint32_t>> out;
-  absl::flat_hash_map<const PrefectureEntry*, size_t> slot;
+  absl::flat_hash_map<const ActionSet*, size_t> slot;
   for (uint32_t i = 0; i < sources.size(); ++i) {
-    auto [it, inserted] = slot.emplace(sources[i].entry, out.size());
+    auto [it, inserted] = slot.emplace(sources[i].set, out.size());
     if (inserted) out.emplace_back();
     out[it->second].push_back(i);
   }
@@ -84,10 +84,10 @@ void ReadShingles(const std::vector<PracticeSource>& sources, const std::vector<
     const TextRef& t = s.action->text;
     if (t.block != block) {
       block = t.block;
-      texts = s.entry->texts.Block(block);
+      texts = s.set->texts.Block(block);
     }
-    AppendShingleSet(PrefectureEntry::TitleIn(texts, *s.action),
-                     PrefectureEntry::TextIn(texts, *s.action), sets);
+    AppendShingleSet(ActionSet::TitleIn(texts, *s.action),
+                     ActionSet::TextIn(texts, *s.action), sets);
   }
 }
 
@@ -340,7 +340,7 @@ BestTitles::BestTitles(const std::vector<PracticeSource>& sources,
   for (uint32_t i = 0; i < by_block.size(); ++i) by_block[i] = i;
   const auto place = [&](uint32_t i) {
     const PracticeSource& s = sources[groups[i].best];
-    return std::make_pair(s.entry, s.action->text.block);
+    return std::make_pair(s.set, s.action->text.block);
   };
   std::sort(by_block.begin(), by_block.end(),
             [&](uint32_t a, uint32_t b) { return place(a) < place(b); });
@@ -350,15 +350,15 @@ BestTitles::BestTitles(const std::vector<PracticeSource>& sources,
   begin_.assign(groups.size() + 1, 0);
   for (size_t i = 0; i < groups.size(); ++i) begin_[i + 1] = begin_[i] + size[i];
   bytes_.resize(begin_.back());
-  std::pair<const PrefectureEntry*, uint32_t> current{nullptr, 0};
+  std::pair<const ActionSet*, uint32_t> current{nullptr, 0};
   std::string block;
   for (uint32_t i : by_block) {
     const PracticeSource& s = sources[groups[i].best];
     if (place(i) != current) {
       current = place(i);
-      block = s.entry->texts.Block(current.second);
+      block = s.set->texts.Block(current.second);
     }
-    const absl::string_view title = PrefectureEntry::TitleIn(block, *s.action);
+    const absl::string_view title = ActionSet::TitleIn(block, *s.action);
     // An unreadable block gives ""; the slot keeps its size, zero-filled.
     std::copy(title.begin(), title.end(), bytes_.begin() + begin_[i]);
   }
@@ -383,14 +383,13 @@ bool PracticeIndex::Before(const GroupKey& k, const PracticeGroup& g) const {
 }
 
 PracticeSource PracticeIndex::SourceOf(uint32_t id) const {
-  const size_t e =
-      std::upper_bound(entry_base.begin(), entry_base.end(), id) - entry_base.begin() - 1;
-  return {entries[e], &entries[e]->actions[id - entry_base[e]]};
+  const size_t s = std::upper_bound(set_base.begin(), set_base.end(), id) - set_base.begin() - 1;
+  return {sets[s], &sets[s]->actions[id - set_base[s]]};
 }
 
 GroupKey PracticeIndex::KeyOf(const PracticeGroup& g) const {
   const PracticeSource best = SourceOf(g.best);
-  return {g.prefecture_count, static_cast<int>(g.count), best.entry->Title(*best.action),
+  return {g.prefecture_count, static_cast<int>(g.count), best.set->Title(*best.action),
           NameOf(SourceOf(members[g.first]))};
 }
 
@@ -401,17 +400,17 @@ nv1::GoodPracticeGroup PracticeIndex::Materialize(const PracticeGroup& group) co
   for (uint32_t k = group.first; k < group.first + group.count; ++k) {
     const PracticeSource s = SourceOf(members[k]);
     g.add_sources(NameOf(s));
-    prefectures.insert(s.entry->code);
+    prefectures.insert(s.set->code);
     for (absl::string_view c :
-         absl::StrSplit(s.entry->Str(s.action->qpv_codes), ',', absl::SkipEmpty())) {
+         absl::StrSplit(s.set->Str(s.action->qpv_codes), ',', absl::SkipEmpty())) {
       codes.insert(c);
     }
     votes += s.action->vote_count;
   }
   const PracticeSource best = SourceOf(group.best);
-  const std::string block = best.entry->texts.Block(best.action->text.block);
-  g.set_title(std::string(PrefectureEntry::TitleIn(block, *best.action)));
-  g.set_text(std::string(PrefectureEntry::TextIn(block, *best.action)));
+  const std::string block = best.set->texts.Block(best.action->text.block);
+  g.set_title(std::string(ActionSet::TitleIn(block, *best.action)));
+  g.set_text(std::string(ActionSet::TextIn(block, *best.action)));
   g.set_prefecture_count(group.prefecture_count);
   for (const auto& p : prefectures) g.add_prefectures(std::string(p));
   for (int t = 1; t < 32; ++t) {
@@ -453,10 +452,10 @@ PracticeIndex IndexPractices(std::vector<PracticeSource> input, double threshold
               [&](uint32_t a, uint32_t b) { return NameBefore(sources[a], sources[b]); });
     // Most voted; ties: the smallest name (members are sorted by name).
     g.best = *first;
-    std::set<const PrefectureEntry*> prefectures;
+    std::set<const ActionSet*> prefectures;
     for (auto it = first; it != first + g.count; ++it) {
       if (sources[*it].action->vote_count > sources[g.best].action->vote_count) g.best = *it;
-      prefectures.insert(sources[*it].entry);
+      prefectures.insert(sources[*it].set);
       g.themes |= sources[*it].action->themes;
     }
     g.prefecture_count = static_cast<int32_t>(prefectures.size());
@@ -492,18 +491,18 @@ PracticeIndex IndexPractices(std::vector<PracticeSource> input, double threshold
     index.groups.push_back(g);
   }
   // Sources become ids, so that the index does not keep them.
-  absl::flat_hash_map<const PrefectureEntry*, uint32_t> base;
-  index.entry_base.push_back(0);
+  absl::flat_hash_map<const ActionSet*, uint32_t> base;
+  index.set_base.push_back(0);
   for (const PracticeSource& s : sources) {
-    if (base.emplace(s.entry, index.entry_base.back()).second) {
-      index.entries.push_back(s.entry);
-      index.entry_base.push_back(index.entry_base.back() +
-                                 static_cast<uint32_t>(s.entry->actions.size()));
+    if (base.emplace(s.set, index.set_base.back()).second) {
+      index.sets.push_back(s.set);
+      index.set_base.push_back(index.set_base.back() +
+                               static_cast<uint32_t>(s.set->actions.size()));
     }
   }
   const auto id = [&](uint32_t i) {
-    return base[sources[i].entry] +
-           static_cast<uint32_t>(sources[i].action - sources[i].entry->actions.data());
+    return base[sources[i].set] +
+           static_cast<uint32_t>(sources[i].action - sources[i].set->actions.data());
   };
   for (uint32_t& m : sorted_members) m = id(m);
   for (PracticeGroup& g : index.groups) g.best = id(g.best);
@@ -514,11 +513,12 @@ PracticeIndex IndexPractices(std::vector<PracticeSource> input, double threshold
 PracticeIndex IndexPractices(const ViewState& view) {
   std::vector<PracticeSource> sources;
   size_t n = 0;
-  for (const auto& e : view.prefectures) n += e ? e->actions.size() : 0;
+  for (const auto& e : view.prefectures) n += e ? e->action_set->actions.size() : 0;
   sources.reserve(n);
   for (const auto& e : view.prefectures) {
     if (!e) continue;
-    for (const ActionRecord& a : e->actions) sources.push_back({e.get(), &a});
+    const ActionSet* set = e->action_set.get();
+    for (const ActionRecord& a : set->actions) sources.push_back({set, &a});
   }
   return IndexPractices(std::move(sources));
 }

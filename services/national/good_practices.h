@@ -62,7 +62,7 @@ inline constexpr int kBucketWindow = 64;
 inline constexpr size_t kCrowdedBucket = 64;
 
 struct PracticeSource {
-  const PrefectureEntry* entry = nullptr;
+  const ActionSet* set = nullptr;  // its préfecture's
   const ActionRecord* action = nullptr;
 };
 
@@ -89,19 +89,19 @@ bool KeyBefore(const GroupKey& a, const GroupKey& b);
 // What a grouping keeps: 4 bytes per action plus 20 per group (3.1 MiB at
 // national scale, held by the served grouping until the next replaces it;
 // 6.2 MiB when it also kept every action's 16-byte source). A member is an
-// id: entry_base[e] + the action's index in entries[e]->actions.
+// id: set_base[s] + the action's index in sets[s]->actions.
 struct PracticeIndex {
-  // The entries the sources came from, in order of first appearance, and
-  // where each one's ids start (entries.size() + 1 values).
-  std::vector<const PrefectureEntry*> entries;
-  std::vector<uint32_t> entry_base;
+  // The action sets the sources came from, in order of first appearance,
+  // and where each one's ids start (sets.size() + 1 values).
+  std::vector<const ActionSet*> sets;
+  std::vector<uint32_t> set_base;
   // Ids, group after group, each group's by contribution name.
   std::vector<uint32_t> members;
   std::vector<PracticeGroup> groups;  // in order (KeyBefore)
 
   PracticeSource SourceOf(uint32_t id) const;
 
-  // Both read the view's entries (which must outlive the index) and
+  // Both read the sources' action sets (which must outlive the index) and
   // decompress the best member's text block.
   GroupKey KeyOf(const PracticeGroup& g) const;
   // KeyBefore(k, KeyOf(g)), reading g's title only when the counts tie
@@ -112,7 +112,7 @@ struct PracticeIndex {
 
 PracticeIndex IndexPractices(std::vector<PracticeSource> sources,
                              double threshold = kSimilarityThreshold);
-// Every action of the view (whose entries must outlive the index).
+// Every action of the view (whose action sets must outlive the index).
 PracticeIndex IndexPractices(const ViewState& view);
 
 // Every group as a message, in order (for tests and tools).

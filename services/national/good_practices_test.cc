@@ -332,7 +332,7 @@ TEST_F(GoodPracticesTest, RecomputedOnlyWhenTheRevisionChanges) {
   EXPECT_EQ(List().groups_size(), 4);
   const auto first = logic_->CurrentGrouping();
   ASSERT_NE(first, nullptr);
-  EXPECT_EQ(first->view, logic_->View());
+  EXPECT_EQ(first->view.lock(), logic_->View());
   List();
   EXPECT_EQ(logic_->CurrentGrouping(), first);
   // The Rhône withdraws its parents' café: the group falls apart once the
@@ -477,7 +477,9 @@ TEST_F(BackgroundGroupingTest, PreviousGroupingServedWhileRegrouping) {
   GroupingGate& gate = UseGate(/*hold_run=*/2);
   LoadActions();
   EXPECT_EQ(List().groups(1).prefecture_count(), 2);  // the first grouping: waited for
-  const auto old_view = logic_->View();
+  const int rhone = DepartementIndex("69");
+  std::weak_ptr<const PrefectureEntry> old_entry = logic_->View()->prefectures[rhone];
+  std::weak_ptr<const ActionSet> old_actions = logic_->View()->prefectures[rhone]->action_set;
   WithdrawCafe(2);
   // Answered at once from the previous grouping (the café still in two
   // préfectures), while the regroup it started is held.
@@ -486,12 +488,18 @@ TEST_F(BackgroundGroupingTest, PreviousGroupingServedWhileRegrouping) {
   const auto stale = List();
   ASSERT_EQ(stale.groups_size(), 4);
   EXPECT_EQ(stale.groups(1).prefecture_count(), 2);
-  EXPECT_EQ(logic_->CurrentGrouping()->view, old_view);  // and its view kept alive
-  EXPECT_NE(logic_->View(), old_view);
+  // It keeps the Rhône's former actions alive, not the rest of its entry.
+  EXPECT_FALSE(old_actions.expired());
+  EXPECT_TRUE(old_entry.expired());
+  EXPECT_NE(logic_->View()->prefectures[rhone]->action_set, old_actions.lock());
   gate.Release();
   ASSERT_TRUE(logic_->AwaitGroupingOf(logic_->View().get(), absl::Seconds(60)));
   EXPECT_EQ(List().groups(1).prefecture_count(), 1);
   EXPECT_EQ(gate.runs(), 2);
+  // Gone with the grouping that held them (the grouper drops it just after
+  // the swap).
+  for (int i = 0; i < 1000 && !old_actions.expired(); ++i) absl::SleepFor(absl::Milliseconds(10));
+  EXPECT_TRUE(old_actions.expired());
 }
 
 TEST_F(BackgroundGroupingTest, OneRegroupAtATimeLaterRevisionsFolded) {
@@ -567,15 +575,16 @@ TEST_F(GoodPracticesTest, UnavailableOnceStopped) {
   EXPECT_THAT(logic_->ListGoodPractices({}), StatusIs(absl::StatusCode::kUnavailable));
 }
 
-std::shared_ptr<const PrefectureEntry> Entry(const std::string& p,
-                                             std::vector<nv1::ReproducibleAction> actions) {
+// The action set of préfecture p's view entry, built from a stored snapshot.
+std::shared_ptr<const ActionSet> Actions(const std::string& p,
+                                         std::vector<nv1::ReproducibleAction> actions) {
   StoredSnapshot stored;
   stored.prefecture = p;
   stored.version = 1;
   stored.snapshot = MakeSnapshot(p, 1, {}, std::move(actions)).SerializeAsString();
   auto entry = BuildEntry(stored);
   EXPECT_THAT(entry, IsOk());
-  return *entry;
+  return entry.ok() ? (*entry)->action_set : std::make_shared<ActionSet>();
 }
 
 // A bicycle workshop, and the same reworded by another préfecture.
@@ -589,9 +598,9 @@ constexpr char kVeloReworded[] =
 constexpr char kVeloOpening[] = "Un atelier de réparation de vélos au pied des immeubles n°";
 
 // Every action of `entries`, in order: the input of a grouping.
-std::vector<PracticeSource> SourcesOf(std::initializer_list<const PrefectureEntry*> entries) {
+std::vector<PracticeSource> SourcesOf(std::initializer_list<const ActionSet*> entries) {
   std::vector<PracticeSource> sources;
-  for (const PrefectureEntry* e : entries) {
+  for (const ActionSet* e : entries) {
     for (const auto& action : e->actions) sources.push_back({e, &action});
   }
   return sources;
@@ -600,7 +609,7 @@ std::vector<PracticeSource> SourcesOf(std::initializer_list<const PrefectureEntr
 // Titles live in the text blocks, before their texts: each comes back
 // whole past the first block, and a block that could not be read ("")
 // gives "" for both.
-TEST(PrefectureEntryTest, TitlesAndTextsComeBackFromTheirBlocks) {
+TEST(ActionSetTest, TitlesAndTextsComeBackFromTheirBlocks) {
   std::vector<nv1::ReproducibleAction> actions;
   const int n = 2 * kTextBlock + 5;
   for (int i = 0; i < n; ++i) {
@@ -608,16 +617,16 @@ TEST(PrefectureEntryTest, TitlesAndTextsComeBackFromTheirBlocks) {
                                  i % 9 == 0 ? "" : absl::StrCat(kVeloOpening, i),
                                  {THEME_EDUCATION}));
   }
-  const auto entry = Entry("59", actions);
+  const auto entry = Actions("59", actions);
   ASSERT_EQ(entry->actions.size(), static_cast<size_t>(n));
   for (int i = 0; i < n; ++i) {
     const ActionRecord& a = entry->actions[i];
     EXPECT_EQ(entry->Title(a), actions[i].title()) << i;
-    EXPECT_EQ(PrefectureEntry::TextIn(entry->texts.Block(a.text.block), a), actions[i].text())
+    EXPECT_EQ(ActionSet::TextIn(entry->texts.Block(a.text.block), a), actions[i].text())
         << i;
   }
-  EXPECT_EQ(PrefectureEntry::TitleIn("", entry->actions[1]), "");
-  EXPECT_EQ(PrefectureEntry::TextIn("", entry->actions[1]), "");
+  EXPECT_EQ(ActionSet::TitleIn("", entry->actions[1]), "");
+  EXPECT_EQ(ActionSet::TextIn("", entry->actions[1]), "");
 }
 
 TEST(GroupPracticesTest, ChainsJoinDuplicatesJoinEmptyTextsStayAlone) {
@@ -629,11 +638,11 @@ TEST(GroupPracticesTest, ChainsJoinDuplicatesJoinEmptyTextsStayAlone) {
   const std::string c = "Un atelier de vélos avec les jeunes du quartier le samedi matin";
   ASSERT_LT(Jaccard(Shingles("Atelier vélo", a), Shingles("Atelier vélo", c)),
             kSimilarityThreshold);
-  const auto nord = Entry("59", {MakeAction("59", "w1", "a", "Atelier vélo", a, {}, 1),
+  const auto nord = Actions("59", {MakeAction("59", "w1", "a", "Atelier vélo", a, {}, 1),
                                  MakeAction("59", "w1", "e", "Les", "de la", {})});
-  const auto pdc = Entry("62", {MakeAction("62", "w1", "b", "Atelier vélo", b, {}, 1),
+  const auto pdc = Actions("62", {MakeAction("62", "w1", "b", "Atelier vélo", b, {}, 1),
                                 MakeAction("62", "w1", "e", "Les", "de la", {})});
-  const auto somme = Entry("80", {MakeAction("80", "w1", "c", "Atelier vélo", c, {}, 1),
+  const auto somme = Actions("80", {MakeAction("80", "w1", "c", "Atelier vélo", c, {}, 1),
                                   // The same text twice, and a third time in another case.
                                   MakeAction("80", "w2", "d1", "Fête", "Fête de quartier", {}),
                                   MakeAction("80", "w2", "d2", "Fête", "Fête de quartier", {}),
@@ -654,9 +663,9 @@ TEST(GroupPracticesTest, ChainsJoinDuplicatesJoinEmptyTextsStayAlone) {
 TEST(GroupPracticesTest, NamesAreRebuiltAndSortedAsFullNames) {
   // "2A" sorts after "29", and within a préfecture the workshop "w" before
   // "w-2" (as the full names do: '/' after '-').
-  const auto corse = Entry("2A", {MakeAction("2A", "w", "c1", "Forum emploi", "Un forum", {}, 1)});
+  const auto corse = Actions("2A", {MakeAction("2A", "w", "c1", "Forum emploi", "Un forum", {}, 1)});
   const auto finistere =
-      Entry("29", {MakeAction("29", "w-2", "c1", "Forum emploi", "Un forum", {}, 1),
+      Actions("29", {MakeAction("29", "w-2", "c1", "Forum emploi", "Un forum", {}, 1),
                    MakeAction("29", "w", "c2", "Forum emploi", "Un forum", {}, 1)});
   EXPECT_EQ(finistere->ContributionName(finistere->actions[0]),
             "prefectures/29/workshops/w-2/contributions/c1");
@@ -676,7 +685,7 @@ TEST(GroupPracticesTest, GroupsAreInKeyOrder) {
   const char* const kTitles[] = {"Forum", "forum", "Écoute", "zumba", "Forum", "Atelier"};
   const char* const kTopics[] = {"couture", "poterie", "échecs", "théâtre", "cuisine",
                                  "robotique", "chorale", "jardinage", "photographie", "slam"};
-  std::vector<std::shared_ptr<const PrefectureEntry>> entries;
+  std::vector<std::shared_ptr<const ActionSet>> entries;
   for (const std::string p : {"2A", "29", "59"}) {
     std::vector<nv1::ReproducibleAction> actions;
     for (int i = 0; i < kTextBlock + 30; ++i) {
@@ -689,7 +698,7 @@ TEST(GroupPracticesTest, GroupsAreInKeyOrder) {
       actions.push_back(MakeAction(p, i % 3 == 0 ? "w-2" : "w", absl::StrCat("c", i),
                                    kTitles[i % 6], text, {}, i % 4));
     }
-    entries.push_back(Entry(p, actions));
+    entries.push_back(Actions(p, actions));
   }
   const PracticeIndex index =
       IndexPractices(SourcesOf({entries[0].get(), entries[1].get(), entries[2].get()}));
@@ -725,8 +734,8 @@ TEST(GroupPracticesTest, CommonPhrasingNeitherHidesNorMakesGroups) {
                               {}, 1));
   }
   nord.push_back(MakeAction("59", "w2", "velo", "Atelier vélo solidaire", kVelo + boilerplate, {}, 1));
-  const auto e59 = Entry("59", std::move(nord));
-  const auto e62 = Entry(
+  const auto e59 = Actions("59", std::move(nord));
+  const auto e62 = Actions(
       "62", {MakeAction("62", "w1", "velo", "Atelier de vélos solidaire", kVeloReworded, {}, 1)});
   const auto groups = GroupPractices(SourcesOf({e59.get(), e62.get()}));
   ASSERT_FALSE(groups.empty());
@@ -744,7 +753,7 @@ TEST(GroupPracticesTest, CommonPhrasingNeitherHidesNorMakesGroups) {
 // that a band's largest bucket misses must still join in a later band.
 TEST(GroupPracticesTest, RewordingsJoinThroughCrowdedBuckets) {
   constexpr int kPrefectures = 13, kEach = 8;
-  std::vector<std::shared_ptr<const PrefectureEntry>> entries;
+  std::vector<std::shared_ptr<const ActionSet>> entries;
   for (int p = 0; p < kPrefectures; ++p) {
     const std::string code = absl::StrFormat("%02d", p + 1);
     std::vector<nv1::ReproducibleAction> actions;
@@ -754,7 +763,7 @@ TEST(GroupPracticesTest, RewordingsJoinThroughCrowdedBuckets) {
       actions.push_back(MakeAction(code, "w1", absl::StrCat("c", i), "Atelier vélo solidaire",
                                    absl::StrCat(kVelo, " Avec m", n, "q et r", n, "z."), {}, 1));
     }
-    entries.push_back(Entry(code, std::move(actions)));
+    entries.push_back(Actions(code, std::move(actions)));
   }
   std::vector<PracticeSource> sources;
   for (const auto& e : entries) {
@@ -770,10 +779,10 @@ TEST(GroupPracticesTest, RewordingsJoinThroughCrowdedBuckets) {
 // action's place): with some actions of each entry, given out of order,
 // every member still names its own action.
 TEST(GroupPracticesTest, MembersOfSomeActionsInAnyOrderNameTheirOwn) {
-  const auto lille = Entry("59", {MakeAction("59", "w1", "a", "Vélo", kVelo, {}, 3),
+  const auto lille = Actions("59", {MakeAction("59", "w1", "a", "Vélo", kVelo, {}, 3),
                                   MakeAction("59", "w1", "b", "Fête", "Une fête de quartier.", {}),
                                   MakeAction("59", "w2", "c", "Vélo", kVeloReworded, {}, 1)});
-  const auto arras = Entry("62", {MakeAction("62", "w7", "d", "Café", "Un café des parents.", {}),
+  const auto arras = Actions("62", {MakeAction("62", "w7", "d", "Café", "Un café des parents.", {}),
                                   MakeAction("62", "w7", "e", "Vélo", kVelo, {}, 5)});
   const PracticeIndex index = IndexPractices(
       {{arras.get(), &arras->actions[1]}, {lille.get(), &lille->actions[2]},
@@ -786,7 +795,7 @@ TEST(GroupPracticesTest, MembersOfSomeActionsInAnyOrderNameTheirOwn) {
   EXPECT_EQ(velo.vote_count(), 9);
   EXPECT_EQ(velo.text(), kVelo);  // arras's, the most voted
   const PracticeSource best = index.SourceOf(index.groups[0].best);
-  EXPECT_EQ(best.entry, arras.get());
+  EXPECT_EQ(best.set, arras.get());
   EXPECT_EQ(best.action, &arras->actions[1]);
   EXPECT_THAT(index.Materialize(index.groups[1]).sources(),
               ElementsAre("prefectures/62/workshops/w7/contributions/d"));
@@ -806,10 +815,10 @@ TEST(GroupPracticesTest, GroupsBeyondTheShingleDictionary) {
     nord.push_back(MakeAction("59", "w1", absl::StrCat("c", i), absl::StrCat("t", i, "z"), text,
                               {}, 1));
   }
-  const auto e59 = Entry("59", std::move(nord));
+  const auto e59 = Actions("59", std::move(nord));
   // Read after the dictionary is full: the vélo rewording's new words and
   // both kermesses' are stored as 32-bit values.
-  const auto e62 = Entry(
+  const auto e62 = Actions(
       "62", {MakeAction("62", "w1", "velo", "Atelier de vélos solidaire", kVeloReworded, {}, 1),
              MakeAction("62", "w2", "k1", "Kermesse interculturelle",
                         "Une kermesse interculturelle sur le parvis avec des stands tenus par "

@@ -416,7 +416,7 @@ std::shared_ptr<const NationalLogic::Grouping> NationalLogic::CurrentGrouping() 
 bool NationalLogic::AwaitGroupingOf(const ViewState* view, absl::Duration timeout) const {
   absl::MutexLock lock(&groups_mu_);
   const auto done = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(groups_mu_) {
-    return grouping_ != nullptr && grouping_->view.get() == view;
+    return grouping_ != nullptr && grouping_->view.lock().get() == view;
   };
   return groups_mu_.AwaitWithTimeout(absl::Condition(&done), timeout);
 }
@@ -433,7 +433,7 @@ absl::StatusOr<std::shared_ptr<const NationalLogic::Grouping>> NationalLogic::Gr
   // one: a view waiting out the pause would keep alive every entry replaced
   // meanwhile, and the regroup would be staler.
   const std::shared_ptr<const ViewState> newest = View();
-  if ((grouping_ == nullptr || grouping_->view != newest) && regrouping_ != newest) {
+  if ((grouping_ == nullptr || grouping_->view.lock() != newest) && regrouping_ != newest) {
     regroup_wanted_ = true;
   }
   // Only the first grouping is waited for; later ones replace it when done.
@@ -467,12 +467,15 @@ void NationalLogic::GroupLoop() {
       }
       regroup_wanted_ = false;
       view = View();
-      if (grouping_ != nullptr && grouping_->view == view) continue;
+      if (grouping_ != nullptr && grouping_->view.lock() == view) continue;
       regrouping_ = view;
     }
     const absl::Time started = absl::Now();
     auto next = std::make_shared<Grouping>();
     next->view = view;
+    for (const auto& e : view->prefectures) {
+      if (e) next->action_sets.push_back(e->action_set);
+    }
     next->index = options_.group_practices ? options_.group_practices(*view) : IndexPractices(*view);
     log::Info("good_practices_grouped",
               {{"revision", view->revision},
@@ -490,7 +493,7 @@ void NationalLogic::GroupLoop() {
       regrouping_ = nullptr;
     }
     // The previous grouping goes with its last reader, and with it maybe the
-    // entries only its view still held: the poller trims.
+    // action sets only it still held: the poller trims.
     previous.reset();
     trim_pending_ = true;
   }

@@ -27,10 +27,12 @@
 // ListGoodPractices ever waits for the first grouping. From then on a call
 // that finds the view newer than the grouping it is served starts a
 // regroup of the newest view in the background and is answered at once
-// from the previous grouping, which keeps its own view (and so the entries
-// its groups point into) alive until the new one replaces it: at national
-// scale with a préfecture resubmitted every 2 s, 0.3 to 13 MiB of entries
-// that only it holds, freed at the swap (measured in the soak). At most one
+// from the previous grouping, which keeps the action sets its groups point
+// into alive until the new one replaces it (not their entries' figures,
+// nor its view: ~0.28 MiB per préfecture resubmitted since, against ~0.37
+// with the rest of the entry; at national scale with a préfecture
+// resubmitted every 2 s, up to ~10 MiB where whole entries came to 13,
+// freed at the swap). At most one
 // regroup runs at a time (so two groupings' transient memory never adds
 // up); calls meanwhile queue at most one more, which groups the view that
 // is newest when it starts (after the pause, see regroup_pause). So a
@@ -106,9 +108,12 @@ class NationalLogic {
     std::function<PracticeIndex(const ViewState&)> group_practices;
   };
 
-  // A grouping and the view whose entries its groups point into.
+  // A grouping, the view it grouped (by identity: a grouping keeps its
+  // préfectures' actions alive, not the view's figures) and the action sets
+  // its groups point into.
   struct Grouping {
-    std::shared_ptr<const ViewState> view;
+    std::weak_ptr<const ViewState> view;
+    std::vector<std::shared_ptr<const ActionSet>> action_sets;
     PracticeIndex index;
   };
 

@@ -62,7 +62,7 @@ std::string ShortName(absl::string_view name) {
 
 }  // namespace
 
-std::string PrefectureEntry::ContributionName(const ActionRecord& a) const {
+std::string ActionSet::ContributionName(const ActionRecord& a) const {
   const absl::string_view short_name = Str(a.contribution);
   const size_t slash = short_name.find('/');
   return absl::StrCat("prefectures/", code, "/workshops/", short_name.substr(0, slash),
@@ -78,21 +78,21 @@ absl::string_view BothIn(absl::string_view block, const ActionRecord& a) {
 
 }  // namespace
 
-absl::string_view PrefectureEntry::TitleIn(absl::string_view block, const ActionRecord& a) {
+absl::string_view ActionSet::TitleIn(absl::string_view block, const ActionRecord& a) {
   return BothIn(block, a).substr(0, a.title_size);
 }
 
-absl::string_view PrefectureEntry::TextIn(absl::string_view block, const ActionRecord& a) {
+absl::string_view ActionSet::TextIn(absl::string_view block, const ActionRecord& a) {
   const absl::string_view both = BothIn(block, a);
   return both.empty() ? both : both.substr(a.title_size);
 }
 
-std::string PrefectureEntry::Title(const ActionRecord& a) const {
+std::string ActionSet::Title(const ActionRecord& a) const {
   return std::string(TitleIn(texts.Block(a.text.block), a));
 }
 
-bool PrefectureEntry::NameBefore(const PrefectureEntry& pa, const ActionRecord& a,
-                                 const PrefectureEntry& pb, const ActionRecord& b) {
+bool ActionSet::NameBefore(const ActionSet& pa, const ActionRecord& a,
+                           const ActionSet& pb, const ActionRecord& b) {
   // The full names share "prefectures/"; then "<code>/workshops/" orders
   // them by code + "/" (no code is another's prefix), then "w/contributions/c"
   // orders as "w/c" does (the same separator at the same place).
@@ -167,10 +167,12 @@ absl::StatusOr<std::shared_ptr<const PrefectureEntry>> EntryOf(
   for (const auto& a : snapshot.reproducible_actions()) {
     bytes += a.contribution().size() + 10 * a.qpv_codes_size();
   }
-  entry->arena.reserve(bytes);
-  ArenaWriter arena(&entry->arena);
-  entry->actions.reserve(snapshot.reproducible_actions_size());
-  TextBlocks::Builder texts(&entry->texts);
+  auto set = std::make_shared<ActionSet>();
+  set->code = code;
+  set->arena.reserve(bytes);
+  ArenaWriter arena(&set->arena);
+  set->actions.reserve(snapshot.reproducible_actions_size());
+  TextBlocks::Builder texts(&set->texts);
   for (const auto& a : snapshot.reproducible_actions()) {
     ActionRecord rec;
     rec.contribution = arena.Add(ShortName(a.contribution()), /*dedupe=*/false);
@@ -181,10 +183,11 @@ absl::StatusOr<std::shared_ptr<const PrefectureEntry>> EntryOf(
       if (t > 0 && t < 16) rec.themes |= static_cast<uint16_t>(1u << t);
     }
     rec.vote_count = static_cast<int32_t>(std::min<int64_t>(a.vote_count(), INT32_MAX));
-    entry->actions.push_back(rec);
+    set->actions.push_back(rec);
   }
   texts.Finish();
-  entry->arena.shrink_to_fit();
+  set->arena.shrink_to_fit();
+  entry->action_set = std::move(set);
   return std::shared_ptr<const PrefectureEntry>(std::move(entry));
 }
 
