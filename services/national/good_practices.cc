@@ -86,8 +86,8 @@ void ReadShingles(const std::vector<PracticeSource>& sources, const std::vector<
       block = t.block;
       texts = s.set->texts.Block(block);
     }
-    AppendShingleSet(ActionSet::TitleIn(texts, *s.action),
-                     ActionSet::TextIn(texts, *s.action), sets);
+    AppendShingleSet(ActionSet::TitleIn(texts, *s.action), ActionSet::TextIn(texts, *s.action),
+                     sets);
   }
 }
 

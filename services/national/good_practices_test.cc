@@ -382,7 +382,7 @@ TEST_F(GoodPracticesTest, RegroupAfterThePauseTakesTheNewestView) {
          {MakeAction("69", "w5", "c1", "Parrainage des jeunes diplômés", kParrainage,
                      {THEME_EMPLOYMENT_ECONOMIC_DEVELOPMENT}, 1)});
   const auto wanted = logic_->View();
-  List();  // wants a regroup, paced
+  List();               // wants a regroup, paced
   Submit("13", 2, {});  // no call after this one
   ASSERT_NE(logic_->View(), wanted);
   ASSERT_TRUE(logic_->AwaitGroupingOf(logic_->View().get(), absl::Seconds(60)));
@@ -622,8 +622,7 @@ TEST(ActionSetTest, TitlesAndTextsComeBackFromTheirBlocks) {
   for (int i = 0; i < n; ++i) {
     const ActionRecord& a = entry->actions[i];
     EXPECT_EQ(entry->Title(a), actions[i].title()) << i;
-    EXPECT_EQ(ActionSet::TextIn(entry->texts.Block(a.text.block), a), actions[i].text())
-        << i;
+    EXPECT_EQ(ActionSet::TextIn(entry->texts.Block(a.text.block), a), actions[i].text()) << i;
   }
   EXPECT_EQ(ActionSet::TitleIn("", entry->actions[1]), "");
   EXPECT_EQ(ActionSet::TextIn("", entry->actions[1]), "");
@@ -639,14 +638,14 @@ TEST(GroupPracticesTest, ChainsJoinDuplicatesJoinEmptyTextsStayAlone) {
   ASSERT_LT(Jaccard(Shingles("Atelier vélo", a), Shingles("Atelier vélo", c)),
             kSimilarityThreshold);
   const auto nord = Actions("59", {MakeAction("59", "w1", "a", "Atelier vélo", a, {}, 1),
-                                 MakeAction("59", "w1", "e", "Les", "de la", {})});
+                                   MakeAction("59", "w1", "e", "Les", "de la", {})});
   const auto pdc = Actions("62", {MakeAction("62", "w1", "b", "Atelier vélo", b, {}, 1),
-                                MakeAction("62", "w1", "e", "Les", "de la", {})});
+                                  MakeAction("62", "w1", "e", "Les", "de la", {})});
   const auto somme = Actions("80", {MakeAction("80", "w1", "c", "Atelier vélo", c, {}, 1),
-                                  // The same text twice, and a third time in another case.
-                                  MakeAction("80", "w2", "d1", "Fête", "Fête de quartier", {}),
-                                  MakeAction("80", "w2", "d2", "Fête", "Fête de quartier", {}),
-                                  MakeAction("80", "w3", "d3", "FÊTE", "fete de quartier", {})});
+                                    // The same text twice, and a third time in another case.
+                                    MakeAction("80", "w2", "d1", "Fête", "Fête de quartier", {}),
+                                    MakeAction("80", "w2", "d2", "Fête", "Fête de quartier", {}),
+                                    MakeAction("80", "w3", "d3", "FÊTE", "fete de quartier", {})});
   const auto groups = GroupPractices(SourcesOf({nord.get(), pdc.get(), somme.get()}));
   ASSERT_EQ(groups.size(), 4u);
   EXPECT_EQ(groups[0].prefecture_count(), 3);
@@ -663,10 +662,11 @@ TEST(GroupPracticesTest, ChainsJoinDuplicatesJoinEmptyTextsStayAlone) {
 TEST(GroupPracticesTest, NamesAreRebuiltAndSortedAsFullNames) {
   // "2A" sorts after "29", and within a préfecture the workshop "w" before
   // "w-2" (as the full names do: '/' after '-').
-  const auto corse = Actions("2A", {MakeAction("2A", "w", "c1", "Forum emploi", "Un forum", {}, 1)});
+  const auto corse =
+      Actions("2A", {MakeAction("2A", "w", "c1", "Forum emploi", "Un forum", {}, 1)});
   const auto finistere =
       Actions("29", {MakeAction("29", "w-2", "c1", "Forum emploi", "Un forum", {}, 1),
-                   MakeAction("29", "w", "c2", "Forum emploi", "Un forum", {}, 1)});
+                     MakeAction("29", "w", "c2", "Forum emploi", "Un forum", {}, 1)});
   EXPECT_EQ(finistere->ContributionName(finistere->actions[0]),
             "prefectures/29/workshops/w-2/contributions/c1");
   const auto groups = GroupPractices(SourcesOf({corse.get(), finistere.get()}));
@@ -779,14 +779,16 @@ TEST(GroupPracticesTest, RewordingsJoinThroughCrowdedBuckets) {
 // action's place): with some actions of each entry, given out of order,
 // every member still names its own action.
 TEST(GroupPracticesTest, MembersOfSomeActionsInAnyOrderNameTheirOwn) {
-  const auto lille = Actions("59", {MakeAction("59", "w1", "a", "Vélo", kVelo, {}, 3),
-                                  MakeAction("59", "w1", "b", "Fête", "Une fête de quartier.", {}),
-                                  MakeAction("59", "w2", "c", "Vélo", kVeloReworded, {}, 1)});
+  const auto lille =
+      Actions("59", {MakeAction("59", "w1", "a", "Vélo", kVelo, {}, 3),
+                     MakeAction("59", "w1", "b", "Fête", "Une fête de quartier.", {}),
+                     MakeAction("59", "w2", "c", "Vélo", kVeloReworded, {}, 1)});
   const auto arras = Actions("62", {MakeAction("62", "w7", "d", "Café", "Un café des parents.", {}),
-                                  MakeAction("62", "w7", "e", "Vélo", kVelo, {}, 5)});
-  const PracticeIndex index = IndexPractices(
-      {{arras.get(), &arras->actions[1]}, {lille.get(), &lille->actions[2]},
-       {arras.get(), &arras->actions[0]}, {lille.get(), &lille->actions[0]}});
+                                    MakeAction("62", "w7", "e", "Vélo", kVelo, {}, 5)});
+  const PracticeIndex index = IndexPractices({{arras.get(), &arras->actions[1]},
+                                              {lille.get(), &lille->actions[2]},
+                                              {arras.get(), &arras->actions[0]},
+                                              {lille.get(), &lille->actions[0]}});
   ASSERT_EQ(index.groups.size(), 2u);
   const nv1::GoodPracticeGroup velo = index.Materialize(index.groups[0]);
   EXPECT_THAT(velo.sources(), ElementsAre("prefectures/59/workshops/w1/contributions/a",

@@ -91,8 +91,8 @@ std::string ActionSet::Title(const ActionRecord& a) const {
   return std::string(TitleIn(texts.Block(a.text.block), a));
 }
 
-bool ActionSet::NameBefore(const ActionSet& pa, const ActionRecord& a,
-                           const ActionSet& pb, const ActionRecord& b) {
+bool ActionSet::NameBefore(const ActionSet& pa, const ActionRecord& a, const ActionSet& pb,
+                           const ActionRecord& b) {
   // The full names share "prefectures/"; then "<code>/workshops/" orders
   // them by code + "/" (no code is another's prefix), then "w/contributions/c"
   // orders as "w/c" does (the same separator at the same place).

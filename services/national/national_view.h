@@ -106,8 +106,8 @@ struct ActionSet {
   // prefectures/{code}/workshops/{w}/contributions/{c}
   std::string ContributionName(const ActionRecord& a) const;
   // True when a's name sorts before b's, without building them.
-  static bool NameBefore(const ActionSet& pa, const ActionRecord& a,
-                         const ActionSet& pb, const ActionRecord& b);
+  static bool NameBefore(const ActionSet& pa, const ActionRecord& a, const ActionSet& pb,
+                         const ActionRecord& b);
 };
 
 struct PrefectureEntry {
