@@ -45,6 +45,14 @@ class GoodPracticesTest : public ::testing::Test {
     return options;
   }
 
+  // The logic again, on the same store, pacing its regroups by `pause`.
+  void UsePause(absl::Duration pause) {
+    NationalLogic::Options options;
+    options.regroup_pause = pause;
+    logic_ = std::make_unique<NationalLogic>(&store_, &clock_, options);
+    ASSERT_THAT(logic_->Refresh(), IsOk());
+  }
+
   void Submit(const std::string& p, int64_t version, std::vector<nv1::ReproducibleAction> a) {
     nv1::SubmitPrefectureSnapshotRequest req;
     *req.mutable_snapshot() = MakeSnapshot(p, version, {}, std::move(a));
@@ -350,10 +358,7 @@ TEST_F(GoodPracticesTest, RecomputedOnlyWhenTheRevisionChanges) {
 // Regroups are paced: after a grouping, the next waits for the pause (the
 // previous one is served meanwhile), and Stop() does not wait for it.
 TEST_F(GoodPracticesTest, RegroupsWaitForThePause) {
-  NationalLogic::Options options;
-  options.regroup_pause = absl::Hours(1);
-  logic_ = std::make_unique<NationalLogic>(&store_, &clock_, options);
-  ASSERT_THAT(logic_->Refresh(), IsOk());
+  UsePause(absl::Hours(1));
   LoadActions();
   EXPECT_EQ(List().groups_size(), 4);  // the first grouping is never paced
   const auto first = logic_->CurrentGrouping();
@@ -372,10 +377,7 @@ TEST_F(GoodPracticesTest, RegroupsWaitForThePause) {
 // pause ends, not the one of the call that wanted it: the latter would keep
 // alive the entries replaced meanwhile and be stale when served.
 TEST_F(GoodPracticesTest, RegroupAfterThePauseTakesTheNewestView) {
-  NationalLogic::Options options;
-  options.regroup_pause = absl::Seconds(2);
-  logic_ = std::make_unique<NationalLogic>(&store_, &clock_, options);
-  ASSERT_THAT(logic_->Refresh(), IsOk());
+  UsePause(absl::Seconds(2));
   LoadActions();
   EXPECT_EQ(List().groups_size(), 4);
   Submit("69", 2,
