@@ -115,7 +115,7 @@ int Main(int argc, char** argv) {
     std::ofstream("/proc/self/clear_refs") << "5";
     Report("VmHWM reset", absl::Now());
     t = absl::Now();
-    national::PracticeIndex index = national::IndexPractices(*view);
+    national::PracticeIndex index = national::IndexActionSets(national::ActionSetsOf(*view));
     Report("grouped (index held)", t);
     int64_t multi = 0, largest = 0;
     for (const auto& group : index.groups) {
@@ -156,7 +156,7 @@ int Main(int argc, char** argv) {
     auto entry = national::BuildEntry(stored);
     if (!entry.ok()) return 1;
     view = national::NextView(*view, 1 + r, {*entry}, {});
-    if (r % 8 == 0) national::IndexPractices(*view);
+    if (r % 8 == 0) national::IndexActionSets(national::ActionSetsOf(*view));
     malloc_trim(0);
     if (r % 40 == 0) Report(absl::StrFormat("after %d resubmissions", r).c_str(), t);
   }

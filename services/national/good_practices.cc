@@ -421,9 +421,8 @@ nv1::GoodPracticeGroup PracticeIndex::Materialize(const PracticeGroup& group) co
   return g;
 }
 
-PracticeIndex IndexPractices(std::vector<PracticeSource> input, double threshold) {
+PracticeIndex IndexPractices(std::vector<PracticeSource> sources, double threshold) {
   PracticeIndex index;
-  const std::vector<PracticeSource> sources = std::move(input);
   const size_t n = sources.size();
   UnionFind uf(n);
   JoinSimilar(sources, threshold, uf);
@@ -510,15 +509,21 @@ PracticeIndex IndexPractices(std::vector<PracticeSource> input, double threshold
   return index;
 }
 
-PracticeIndex IndexPractices(const ViewState& view) {
+ActionSets ActionSetsOf(const ViewState& view) {
+  ActionSets sets;
+  for (const auto& e : view.prefectures) {
+    if (e) sets.push_back(e->action_set);
+  }
+  return sets;
+}
+
+PracticeIndex IndexActionSets(const ActionSets& sets) {
   std::vector<PracticeSource> sources;
   size_t n = 0;
-  for (const auto& e : view.prefectures) n += e ? e->action_set->actions.size() : 0;
+  for (const auto& set : sets) n += set->actions.size();
   sources.reserve(n);
-  for (const auto& e : view.prefectures) {
-    if (!e) continue;
-    const ActionSet* set = e->action_set.get();
-    for (const ActionRecord& a : set->actions) sources.push_back({set, &a});
+  for (const auto& set : sets) {
+    for (const ActionRecord& a : set->actions) sources.push_back({set.get(), &a});
   }
   return IndexPractices(std::move(sources));
 }

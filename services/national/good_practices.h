@@ -49,6 +49,7 @@
 #ifndef QPV_SERVICES_NATIONAL_GOOD_PRACTICES_H_
 #define QPV_SERVICES_NATIONAL_GOOD_PRACTICES_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -112,8 +113,11 @@ struct PracticeIndex {
 
 PracticeIndex IndexPractices(std::vector<PracticeSource> sources,
                              double threshold = kSimilarityThreshold);
-// Every action of the view (whose action sets must outlive the index).
-PracticeIndex IndexPractices(const ViewState& view);
+// The action sets of the view's préfectures, in territory order.
+using ActionSets = std::vector<std::shared_ptr<const ActionSet>>;
+ActionSets ActionSetsOf(const ViewState& view);
+// Every action of `sets`, in order (the sets must outlive the index).
+PracticeIndex IndexActionSets(const ActionSets& sets);
 
 // Every group as a message, in order (for tests and tools).
 std::vector<nv1::GoodPracticeGroup> GroupPractices(std::vector<PracticeSource> sources,

@@ -377,7 +377,7 @@ TEST_F(GoodPracticesTest, RegroupsWaitForThePause) {
 // pause ends, not the one of the call that wanted it: the latter would keep
 // alive the entries replaced meanwhile and be stale when served.
 TEST_F(GoodPracticesTest, RegroupAfterThePauseTakesTheNewestView) {
-  UsePause(absl::Seconds(2));
+  UsePause(absl::Seconds(5));  // room for the two submits below
   LoadActions();
   EXPECT_EQ(List().groups_size(), 4);
   Submit("69", 2,
@@ -397,8 +397,8 @@ class GroupingGate {
  public:
   explicit GroupingGate(int hold_run) : hold_run_(hold_run) {}
 
-  std::function<PracticeIndex(const ViewState&)> Fn() {
-    return [this](const ViewState& view) {
+  std::function<PracticeIndex(const ActionSets&)> Fn() {
+    return [this](const ActionSets& sets) {
       int run = 0;
       {
         absl::MutexLock lock(&mu_);
@@ -409,7 +409,7 @@ class GroupingGate {
         held_.Notify();
         release_.WaitForNotification();
       }
-      PracticeIndex index = IndexPractices(view);
+      PracticeIndex index = IndexActionSets(sets);
       absl::MutexLock lock(&mu_);
       --running_;
       return index;
@@ -504,6 +504,23 @@ TEST_F(BackgroundGroupingTest, PreviousGroupingServedWhileRegrouping) {
   EXPECT_TRUE(old_actions.expired());
 }
 
+// A running regroup holds its view's action sets, not the view: a
+// préfecture resubmitted meanwhile leaves only its former actions alive.
+TEST_F(BackgroundGroupingTest, RunningRegroupKeepsActionsNotEntries) {
+  GroupingGate& gate = UseGate(/*hold_run=*/2);
+  LoadActions();
+  List();
+  WithdrawCafe(2);
+  const int rhone = DepartementIndex("69");
+  std::weak_ptr<const PrefectureEntry> grouped_entry = logic_->View()->prefectures[rhone];
+  std::weak_ptr<const ActionSet> grouped_actions = logic_->View()->prefectures[rhone]->action_set;
+  List();  // starts the regroup of this view, held
+  gate.AwaitHeld();
+  WithdrawCafe(3);
+  EXPECT_TRUE(grouped_entry.expired());
+  EXPECT_FALSE(grouped_actions.expired());
+}
+
 TEST_F(BackgroundGroupingTest, OneRegroupAtATimeLaterRevisionsFolded) {
   GroupingGate& gate = UseGate(/*hold_run=*/2);
   LoadActions();
@@ -535,7 +552,7 @@ TEST_F(BackgroundGroupingTest, SameGroupsAsASynchronousGrouping) {
   List();
   ASSERT_TRUE(logic_->AwaitGroupingOf(logic_->View().get(), absl::Seconds(60)));
   std::vector<std::string> expected;
-  const PracticeIndex sync = IndexPractices(*logic_->View());
+  const PracticeIndex sync = IndexActionSets(ActionSetsOf(*logic_->View()));
   for (const auto& g : sync.groups) expected.push_back(sync.Materialize(g).SerializeAsString());
   EXPECT_EQ(AllGroups(2), expected);
   EXPECT_EQ(AllGroups(1000), expected);

@@ -433,7 +433,7 @@ absl::StatusOr<std::shared_ptr<const NationalLogic::Grouping>> NationalLogic::Gr
   // one: a view waiting out the pause would keep alive every entry replaced
   // meanwhile, and the regroup would be staler.
   const std::shared_ptr<const ViewState> newest = View();
-  if ((grouping_ == nullptr || grouping_->view.lock() != newest) && regrouping_ != newest) {
+  if ((grouping_ == nullptr || grouping_->view.lock() != newest) && regrouping_.lock() != newest) {
     regroup_wanted_ = true;
   }
   // Only the first grouping is waited for; later ones replace it when done.
@@ -451,7 +451,8 @@ absl::StatusOr<std::shared_ptr<const NationalLogic::Grouping>> NationalLogic::Gr
 void NationalLogic::GroupLoop() {
   absl::Time not_before = absl::InfinitePast();
   while (true) {
-    std::shared_ptr<const ViewState> view;
+    auto next = std::make_shared<Grouping>();
+    int64_t revision = 0;
     {
       absl::MutexLock lock(&groups_mu_);
       const auto work = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(groups_mu_) {
@@ -466,19 +467,21 @@ void NationalLogic::GroupLoop() {
         if (groups_stopping_) return;
       }
       regroup_wanted_ = false;
-      view = View();
+      const std::shared_ptr<const ViewState> view = View();
       if (grouping_ != nullptr && grouping_->view.lock() == view) continue;
+      // From here on the grouping holds the view's action sets, not the
+      // view: a préfecture resubmitted while it runs keeps only its former
+      // actions alive, not its whole entry.
+      next->view = view;
+      next->action_sets = ActionSetsOf(*view);
+      revision = view->revision;
       regrouping_ = view;
     }
     const absl::Time started = absl::Now();
-    auto next = std::make_shared<Grouping>();
-    next->view = view;
-    for (const auto& e : view->prefectures) {
-      if (e) next->action_sets.push_back(e->action_set);
-    }
-    next->index = options_.group_practices ? options_.group_practices(*view) : IndexPractices(*view);
+    next->index = options_.group_practices ? options_.group_practices(next->action_sets)
+                                           : IndexActionSets(next->action_sets);
     log::Info("good_practices_grouped",
-              {{"revision", view->revision},
+              {{"revision", revision},
                {"groups", static_cast<int64_t>(next->index.groups.size())},
                {"ms", absl::ToInt64Milliseconds(absl::Now() - started)}});
     // The ordering's arrays are freed: give them back (the grouping gave
@@ -490,7 +493,7 @@ void NationalLogic::GroupLoop() {
       absl::MutexLock lock(&groups_mu_);
       previous = std::move(grouping_);
       grouping_ = std::move(next);
-      regrouping_ = nullptr;
+      regrouping_.reset();
     }
     // The previous grouping goes with its last reader, and with it maybe the
     // action sets only it still held: the poller trims.

@@ -27,12 +27,11 @@
 // ListGoodPractices ever waits for the first grouping. From then on a call
 // that finds the view newer than the grouping it is served starts a
 // regroup of the newest view in the background and is answered at once
-// from the previous grouping, which keeps the action sets its groups point
-// into alive until the new one replaces it (not their entries' figures,
-// nor its view: ~0.28 MiB per préfecture resubmitted since, against ~0.37
-// with the rest of the entry; at national scale with a préfecture
-// resubmitted every 2 s, up to ~10 MiB where whole entries came to 13,
-// freed at the swap). At most one
+// from the previous grouping. A grouping, from its start, keeps alive the
+// action sets its groups point into, not its view nor its entries' figures:
+// a préfecture resubmitted since costs it ~0.28 MiB at national scale
+// instead of its whole entry's ~0.37 (qpv-bench-national-view's sizes),
+// freed when the next grouping replaces it. At most one
 // regroup runs at a time (so two groupings' transient memory never adds
 // up); calls meanwhile queue at most one more, which groups the view that
 // is newest when it starts (after the pause, see regroup_pause). So a
@@ -105,7 +104,7 @@ class NationalLogic {
     absl::Duration regroup_pause = absl::Seconds(30);
     // The grouping (tests inject one to hold it or count its runs);
     // IndexPractices when empty.
-    std::function<PracticeIndex(const ViewState&)> group_practices;
+    std::function<PracticeIndex(const ActionSets&)> group_practices;
   };
 
   // A grouping, the view it grouped (by identity: a grouping keeps its
@@ -113,7 +112,7 @@ class NationalLogic {
   // its groups point into.
   struct Grouping {
     std::weak_ptr<const ViewState> view;
-    std::vector<std::shared_ptr<const ActionSet>> action_sets;
+    ActionSets action_sets;
     PracticeIndex index;
   };
 
@@ -224,9 +223,10 @@ class NationalLogic {
   mutable absl::Mutex groups_mu_;
   bool groups_stopping_ ABSL_GUARDED_BY(groups_mu_) = false;
   // A call found the served grouping older than the view (the grouper then
-  // groups the newest), and the view being grouped.
+  // groups the newest), and the view being grouped (by identity, as
+  // Grouping::view).
   bool regroup_wanted_ ABSL_GUARDED_BY(groups_mu_) = false;
-  std::shared_ptr<const ViewState> regrouping_ ABSL_GUARDED_BY(groups_mu_);
+  std::weak_ptr<const ViewState> regrouping_ ABSL_GUARDED_BY(groups_mu_);
   std::shared_ptr<const Grouping> grouping_ ABSL_GUARDED_BY(groups_mu_);
   std::thread grouper_;
   // A reload or a page of good practices freed memory; the poller returns
