@@ -517,6 +517,16 @@ ActionSets ActionSetsOf(const ViewState& view) {
   return sets;
 }
 
+bool SameActionSets(const ActionSets& sets, const ViewState& view) {
+  size_t i = 0;
+  for (const auto& e : view.prefectures) {
+    if (!e) continue;
+    if (i == sets.size() || sets[i] != e->action_set) return false;
+    ++i;
+  }
+  return i == sets.size();
+}
+
 PracticeIndex IndexActionSets(const ActionSets& sets) {
   std::vector<PracticeSource> sources;
   size_t n = 0;

@@ -116,6 +116,8 @@ PracticeIndex IndexPractices(std::vector<PracticeSource> sources,
 // The action sets of the view's préfectures, in territory order.
 using ActionSets = std::vector<std::shared_ptr<const ActionSet>>;
 ActionSets ActionSetsOf(const ViewState& view);
+// True when `sets` are those ActionSetsOf(view) gives (the same objects).
+bool SameActionSets(const ActionSets& sets, const ViewState& view);
 // Every action of `sets`, in order (the sets must outlive the index).
 PracticeIndex IndexActionSets(const ActionSets& sets);
 

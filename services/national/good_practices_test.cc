@@ -1,6 +1,8 @@
 // Grouping of reproducible actions, and ListGoodPractices over the view.
 #include "services/national/good_practices.h"
 
+#include <functional>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/notification.h"
@@ -61,9 +63,8 @@ class GoodPracticesTest : public ::testing::Test {
 
   // Nord, Bouches-du-Rhône and Rhône reword the same sponsorship action; the
   // Nord and the Rhône share a parents' café; the rest is unique.
-  void LoadActions() {
-    Submit("59", 1,
-           {MakeAction("59", "w1", "c1", "Parrainage des jeunes diplômés", kParrainage,
+  static std::vector<nv1::ReproducibleAction> NordActions() {
+    return {MakeAction("59", "w1", "c1", "Parrainage des jeunes diplômés", kParrainage,
                        {THEME_EMPLOYMENT_ECONOMIC_DEVELOPMENT}, 12, {"QN05981M"}),
             MakeAction("59", "w2", "c2", "Café des parents",
                        "Un café des parents hebdomadaire à l'école pour rapprocher les "
@@ -71,7 +72,10 @@ class GoodPracticesTest : public ::testing::Test {
                        {THEME_EDUCATION}, 4),
             MakeAction("59", "w3", "c3", "Fête de quartier",
                        "Une fête de quartier annuelle organisée par le conseil citoyen.",
-                       {THEME_NEIGHBOURHOOD_IMAGE}, 30)});
+                       {THEME_NEIGHBOURHOOD_IMAGE}, 30)};
+  }
+  void LoadActions() {
+    Submit("59", 1, NordActions());
     Submit("13", 1,
            {MakeAction("13", "w1", "c9", "PARRAINAGE DE JEUNES DIPLOMES",
                        "Des chefs d'entreprises locales parrainent des jeunes diplomés des "
@@ -340,7 +344,7 @@ TEST_F(GoodPracticesTest, RecomputedOnlyWhenTheRevisionChanges) {
   EXPECT_EQ(List().groups_size(), 4);
   const auto first = logic_->CurrentGrouping();
   ASSERT_NE(first, nullptr);
-  EXPECT_EQ(first->view.lock(), logic_->View());
+  EXPECT_TRUE(SameActionSets(first->action_sets, *logic_->View()));
   List();
   EXPECT_EQ(logic_->CurrentGrouping(), first);
   // The Rhône withdraws its parents' café: the group falls apart once the
@@ -416,6 +420,7 @@ class GroupingGate {
     };
   }
   void AwaitHeld() { held_.WaitForNotification(); }
+  bool HeldWithin(absl::Duration timeout) { return held_.WaitForNotificationWithTimeout(timeout); }
   void Release() {
     if (!release_.HasBeenNotified()) release_.Notify();
   }
@@ -516,9 +521,43 @@ TEST_F(BackgroundGroupingTest, RunningRegroupKeepsActionsNotEntries) {
   std::weak_ptr<const ActionSet> grouped_actions = logic_->View()->prefectures[rhone]->action_set;
   List();  // starts the regroup of this view, held
   gate.AwaitHeld();
-  WithdrawCafe(3);
+  Submit("69", 3, {});  // other actions (the same would keep the set)
   EXPECT_TRUE(grouped_entry.expired());
   EXPECT_FALSE(grouped_actions.expired());
+}
+
+// A snapshot resubmitted for its figures alone (a workshop held since,
+// the same actions) keeps its préfecture's action set: no second copy of
+// the actions, and the served grouping stays current, with no regroup. One
+// vote more makes a new set, and a regroup.
+TEST_F(BackgroundGroupingTest, FiguresAloneKeepTheActionsAndTheGrouping) {
+  GroupingGate& gate = UseGate(/*hold_run=*/2);
+  LoadActions();
+  List();
+  const int nord = DepartementIndex("59");
+  const std::shared_ptr<const PrefectureEntry> first = logic_->View()->prefectures[nord];
+  nv1::SubmitPrefectureSnapshotRequest req;
+  *req.mutable_snapshot() = MakeSnapshot(
+      "59", 2, {MakeWorkshop("59", "w9", Utc(2024, 3, 1), {THEME_EDUCATION})}, NordActions());
+  ASSERT_THAT(logic_->SubmitPrefectureSnapshot(req), IsOk());
+  const std::shared_ptr<const PrefectureEntry> second = logic_->View()->prefectures[nord];
+  ASSERT_EQ(second->version, 2);
+  EXPECT_EQ(second->workshop_count, first->workshop_count + 1);
+  EXPECT_EQ(second->action_set, first->action_set);
+  EXPECT_TRUE(logic_->AwaitGroupingOf(logic_->View().get(), absl::ZeroDuration()));
+  EXPECT_EQ(List().groups_size(), 4);
+  EXPECT_FALSE(gate.HeldWithin(absl::Milliseconds(300)));  // no second run
+
+  std::vector<nv1::ReproducibleAction> voted = NordActions();
+  voted[1].set_vote_count(voted[1].vote_count() + 1);
+  Submit("59", 3, voted);
+  EXPECT_NE(logic_->View()->prefectures[nord]->action_set, first->action_set);
+  List();
+  gate.AwaitHeld();
+  gate.Release();
+  ASSERT_TRUE(logic_->AwaitGroupingOf(logic_->View().get(), absl::Seconds(60)));
+  EXPECT_EQ(gate.runs(), 2);
+  EXPECT_EQ(List().groups(1).vote_count(), 4 + 1 + 6);  // the café: the Nord's and the Rhône's
 }
 
 TEST_F(BackgroundGroupingTest, OneRegroupAtATimeLaterRevisionsFolded) {
@@ -645,6 +684,61 @@ TEST(ActionSetTest, TitlesAndTextsComeBackFromTheirBlocks) {
   }
   EXPECT_EQ(ActionSet::TitleIn("", entry->actions[1]), "");
   EXPECT_EQ(ActionSet::TextIn("", entry->actions[1]), "");
+}
+
+// An entry built with the one it replaces shares its action set when, and
+// only when, its actions are the same in every field a set keeps; its
+// figures are its own either way.
+TEST(ActionSetTest, AnEntryKeepsTheActionSetOfTheSameActions) {
+  const auto stored = [](int64_t version, std::vector<nv1::WorkshopFigures> workshops,
+                         std::vector<nv1::ReproducibleAction> actions) {
+    StoredSnapshot s;
+    s.prefecture = "59";
+    s.version = version;
+    s.snapshot =
+        MakeSnapshot("59", version, std::move(workshops), std::move(actions)).SerializeAsString();
+    return s;
+  };
+  std::vector<nv1::ReproducibleAction> actions;
+  for (int i = 0; i < kTextBlock + 3; ++i) {
+    actions.push_back(MakeAction("59", "w1", absl::StrCat("c", i), absl::StrCat("Titre ", i),
+                                 absl::StrCat(kVeloOpening, i), {THEME_EDUCATION}, i,
+                                 {"QN05981M"}));
+  }
+  auto first = BuildEntry(stored(1, {}, actions));
+  ASSERT_THAT(first, IsOk());
+  auto again =
+      BuildEntry(stored(2, {MakeWorkshop("59", "w1", Utc(2024, 3, 1), {THEME_EDUCATION})}, actions),
+                 first->get());
+  ASSERT_THAT(again, IsOk());
+  EXPECT_EQ((*again)->action_set, (*first)->action_set);
+  EXPECT_EQ((*again)->workshop_count, 1);
+  // Without the entry it replaces, a set of its own (equal to the first).
+  auto alone = BuildEntry(stored(2, {}, actions));
+  ASSERT_THAT(alone, IsOk());
+  EXPECT_NE((*alone)->action_set, (*first)->action_set);
+  EXPECT_TRUE((*alone)->action_set->SameAs(*(*first)->action_set));
+  // Any one field changed, in the last block: a set of its own.
+  const std::vector<std::function<void(nv1::ReproducibleAction&)>> changes = {
+      [](auto& a) { a.set_vote_count(a.vote_count() + 1); },
+      [](auto& a) { a.set_title(a.title() + "!"); },
+      [](auto& a) { a.set_text(a.text() + "!"); },
+      [](auto& a) { a.add_themes(THEME_CULTURE_SPORT); },
+      [](auto& a) { a.set_qpv_codes(0, "QN05982M"); },
+      [](auto& a) { a.set_contribution("prefectures/59/workshops/w2/contributions/c1"); },
+  };
+  for (size_t c = 0; c < changes.size(); ++c) {
+    std::vector<nv1::ReproducibleAction> changed = actions;
+    changes[c](changed.back());
+    auto next = BuildEntry(stored(3, {}, changed), first->get());
+    ASSERT_THAT(next, IsOk());
+    EXPECT_NE((*next)->action_set, (*first)->action_set) << c;
+  }
+  // One action fewer.
+  actions.pop_back();
+  auto fewer = BuildEntry(stored(4, {}, actions), first->get());
+  ASSERT_THAT(fewer, IsOk());
+  EXPECT_NE((*fewer)->action_set, (*first)->action_set);
 }
 
 TEST(GroupPracticesTest, ChainsJoinDuplicatesJoinEmptyTextsStayAlone) {

@@ -168,7 +168,9 @@ absl::Status NationalLogic::Refresh() {
 }
 
 std::shared_ptr<const PrefectureEntry> NationalLogic::LocalEntry(const std::string& code,
-                                                                int64_t version, bool* storing) {
+                                                                 int64_t version,
+                                                                 const PrefectureEntry* previous,
+                                                                 bool* storing) {
   std::optional<LocalSnapshot> found;
   *storing = false;
   {
@@ -184,7 +186,7 @@ std::shared_ptr<const PrefectureEntry> NationalLogic::LocalEntry(const std::stri
   }
   if (!found) return nullptr;
   // Its submitter keeps it until it holds refresh_mu_, which we hold.
-  auto entry = BuildEntry(*found->snapshot, found->version, found->receive_time);
+  auto entry = BuildEntry(*found->snapshot, found->version, found->receive_time, previous);
   return entry.ok() ? *std::move(entry) : nullptr;
 }
 
@@ -217,8 +219,9 @@ absl::Status NationalLogic::RefreshLocked() {
   changed.reserve(to_load.size());
   bool deferred = false;
   for (const std::string& code : to_load) {
+    const PrefectureEntry* previous = base->prefectures[DepartementIndex(code)].get();
     bool storing = false;
-    if (auto local = LocalEntry(code, index.versions[code], &storing)) {
+    if (auto local = LocalEntry(code, index.versions[code], previous, &storing)) {
       changed.push_back(std::move(local));
       continue;
     }
@@ -229,7 +232,7 @@ absl::Status NationalLogic::RefreshLocked() {
     }
     QPV_ASSIGN_OR_RETURN(std::vector<StoredSnapshot> stored, store_->Load({code}));
     for (const StoredSnapshot& s : stored) {
-      auto entry = BuildEntry(s);
+      auto entry = BuildEntry(s, previous);
       if (!entry.ok()) {
         log::Error("snapshot_unreadable", {{"prefecture", s.prefecture},
                                            {"version", s.version},
@@ -416,7 +419,7 @@ std::shared_ptr<const NationalLogic::Grouping> NationalLogic::CurrentGrouping() 
 bool NationalLogic::AwaitGroupingOf(const ViewState* view, absl::Duration timeout) const {
   absl::MutexLock lock(&groups_mu_);
   const auto done = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(groups_mu_) {
-    return grouping_ != nullptr && grouping_->view.lock().get() == view;
+    return grouping_ != nullptr && SameActionSets(grouping_->action_sets, *view);
   };
   return groups_mu_.AwaitWithTimeout(absl::Condition(&done), timeout);
 }
@@ -428,12 +431,15 @@ absl::StatusOr<std::shared_ptr<const NationalLogic::Grouping>> NationalLogic::Gr
                       "SERVER_DRAINING");
   }
   if (!grouper_.joinable()) grouper_ = std::thread([this] { GroupLoop(); });
-  // A regroup is wanted unless the newest view is the one served or being
-  // grouped. The grouper takes the newest view when it starts, not this
-  // one: a view waiting out the pause would keep alive every entry replaced
-  // meanwhile, and the regroup would be staler.
+  // A regroup is wanted unless the newest view's action sets are those
+  // served or being grouped. The grouper takes the newest view when it
+  // starts, not this one: a view waiting out the pause would keep alive
+  // every entry replaced meanwhile, and the regroup would be staler.
   const std::shared_ptr<const ViewState> newest = View();
-  if ((grouping_ == nullptr || grouping_->view.lock() != newest) && regrouping_.lock() != newest) {
+  const auto current = [&newest](const Grouping* g) {
+    return g != nullptr && SameActionSets(g->action_sets, *newest);
+  };
+  if (!current(grouping_.get()) && !current(regrouping_)) {
     regroup_wanted_ = true;
   }
   // Only the first grouping is waited for; later ones replace it when done.
@@ -468,14 +474,13 @@ void NationalLogic::GroupLoop() {
       }
       regroup_wanted_ = false;
       const std::shared_ptr<const ViewState> view = View();
-      if (grouping_ != nullptr && grouping_->view.lock() == view) continue;
-      // From here on the grouping holds the view's action sets, not the
-      // view: a préfecture resubmitted while it runs keeps only its former
-      // actions alive, not its whole entry.
-      next->view = view;
+      if (grouping_ != nullptr && SameActionSets(grouping_->action_sets, *view)) continue;
+      // The grouping holds the view's action sets, not the view: a
+      // préfecture resubmitted while it runs keeps only its former actions
+      // alive, not its whole entry.
       next->action_sets = ActionSetsOf(*view);
       revision = view->revision;
-      regrouping_ = view;
+      regrouping_ = next.get();
     }
     const absl::Time started = absl::Now();
     next->index = options_.group_practices ? options_.group_practices(next->action_sets)
@@ -493,7 +498,7 @@ void NationalLogic::GroupLoop() {
       absl::MutexLock lock(&groups_mu_);
       previous = std::move(grouping_);
       grouping_ = std::move(next);
-      regrouping_.reset();
+      regrouping_ = nullptr;
     }
     // The previous grouping goes with its last reader, and with it maybe the
     // action sets only it still held: the poller trims.

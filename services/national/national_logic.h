@@ -107,11 +107,12 @@ class NationalLogic {
     std::function<PracticeIndex(const ActionSets&)> group_practices;
   };
 
-  // A grouping, the view it grouped (by identity: a grouping keeps its
-  // préfectures' actions alive, not the view's figures) and the action sets
-  // its groups point into.
+  // A grouping and the action sets it grouped, which its groups point into
+  // (a grouping keeps its préfectures' actions alive, not the view's
+  // figures). It is current for every view of the same sets: a snapshot
+  // whose actions did not change keeps its set (BuildEntry), so it needs no
+  // regroup.
   struct Grouping {
-    std::weak_ptr<const ViewState> view;
     ActionSets action_sets;
     PracticeIndex index;
   };
@@ -136,8 +137,8 @@ class NationalLogic {
   int watchers() const { return watchers_.load(); }
   // The grouping ListGoodPractices serves now (null before the first).
   std::shared_ptr<const Grouping> CurrentGrouping() const;
-  // For tests and tools: waits until the grouping served is that of `view`
-  // (true) or `timeout` passed (false).
+  // For tests and tools: waits until the grouping served is that of
+  // `view`'s action sets (true) or `timeout` passed (false).
   bool AwaitGroupingOf(const ViewState* view, absl::Duration timeout) const;
 
   absl::StatusOr<nv1::SubmitPrefectureSnapshotResponse> SubmitPrefectureSnapshot(
@@ -177,7 +178,7 @@ class NationalLogic {
   // or null; `storing` is set when one of that version is still being
   // stored (the store may have taken it: its submitter has not heard yet).
   std::shared_ptr<const PrefectureEntry> LocalEntry(const std::string& code, int64_t version,
-                                                    bool* storing)
+                                                    const PrefectureEntry* previous, bool* storing)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(refresh_mu_);
   void Publish(std::shared_ptr<const ViewState> view);
   void MarkSynced();
@@ -223,10 +224,10 @@ class NationalLogic {
   mutable absl::Mutex groups_mu_;
   bool groups_stopping_ ABSL_GUARDED_BY(groups_mu_) = false;
   // A call found the served grouping older than the view (the grouper then
-  // groups the newest), and the view being grouped (by identity, as
-  // Grouping::view).
+  // groups the newest), and the grouping under way (the grouper's own,
+  // null between runs).
   bool regroup_wanted_ ABSL_GUARDED_BY(groups_mu_) = false;
-  std::weak_ptr<const ViewState> regrouping_ ABSL_GUARDED_BY(groups_mu_);
+  const Grouping* regrouping_ ABSL_GUARDED_BY(groups_mu_) = nullptr;
   std::shared_ptr<const Grouping> grouping_ ABSL_GUARDED_BY(groups_mu_);
   std::thread grouper_;
   // A reload or a page of good practices freed memory; the poller returns

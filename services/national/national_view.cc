@@ -100,6 +100,19 @@ bool ActionSet::NameBefore(const ActionSet& pa, const ActionRecord& a, const Act
   return pa.Str(a.contribution) < pb.Str(b.contribution);
 }
 
+bool ActionSet::SameAs(const ActionSet& o) const {
+  static_assert(sizeof(ActionRecord) == 36, "a field added to ActionRecord is compared here too");
+  const auto fields = [](const ActionRecord& a) {
+    return std::tie(a.contribution.offset, a.contribution.size, a.text.block, a.text.offset,
+                    a.text.size, a.qpv_codes.offset, a.qpv_codes.size, a.vote_count, a.themes,
+                    a.title_size);
+  };
+  return code == o.code && arena == o.arena && texts == o.texts &&
+         std::equal(
+             actions.begin(), actions.end(), o.actions.begin(), o.actions.end(),
+             [&](const ActionRecord& a, const ActionRecord& b) { return fields(a) == fields(b); });
+}
+
 std::shared_ptr<const ViewState> ViewState::Empty() {
   auto view = std::make_shared<ViewState>();
   view->prefectures.resize(territory::Departements().size());
@@ -134,7 +147,7 @@ namespace {
 // The entry of a parsed snapshot stored under `code`.
 absl::StatusOr<std::shared_ptr<const PrefectureEntry>> EntryOf(
     const nv1::PrefectureSnapshot& snapshot, const std::string& code, int64_t version,
-    absl::Time receive_time) {
+    absl::Time receive_time, const PrefectureEntry* previous) {
   const int index = DepartementIndex(code);
   const territory::Departement* d = territory::FindDepartement(code);
   if (index < 0 || d == nullptr) return absl::DataLossError("a stored préfecture is unknown");
@@ -187,13 +200,18 @@ absl::StatusOr<std::shared_ptr<const PrefectureEntry>> EntryOf(
   }
   texts.Finish();
   set->arena.shrink_to_fit();
-  entry->action_set = std::move(set);
+  if (previous != nullptr && previous->action_set->SameAs(*set)) {
+    entry->action_set = previous->action_set;
+  } else {
+    entry->action_set = std::move(set);
+  }
   return std::shared_ptr<const PrefectureEntry>(std::move(entry));
 }
 
 }  // namespace
 
-absl::StatusOr<std::shared_ptr<const PrefectureEntry>> BuildEntry(const StoredSnapshot& stored) {
+absl::StatusOr<std::shared_ptr<const PrefectureEntry>> BuildEntry(const StoredSnapshot& stored,
+                                                                  const PrefectureEntry* previous) {
   // The parse (tens of thousands of small strings at national scale) goes
   // to a protobuf arena of large blocks, mmapped and given back whole when
   // it ends, instead of the heap between the entry's long-lived allocations
@@ -207,12 +225,13 @@ absl::StatusOr<std::shared_ptr<const PrefectureEntry>> BuildEntry(const StoredSn
   if (!snapshot.ParseFromString(stored.snapshot)) {
     return absl::DataLossError("a stored snapshot is unreadable");
   }
-  return EntryOf(snapshot, stored.prefecture, stored.version, stored.receive_time);
+  return EntryOf(snapshot, stored.prefecture, stored.version, stored.receive_time, previous);
 }
 
 absl::StatusOr<std::shared_ptr<const PrefectureEntry>> BuildEntry(
-    const nv1::PrefectureSnapshot& snapshot, int64_t version, absl::Time receive_time) {
-  return EntryOf(snapshot, snapshot.prefecture(), version, receive_time);
+    const nv1::PrefectureSnapshot& snapshot, int64_t version, absl::Time receive_time,
+    const PrefectureEntry* previous) {
+  return EntryOf(snapshot, snapshot.prefecture(), version, receive_time, previous);
 }
 
 std::shared_ptr<const ViewState> NextView(

@@ -108,6 +108,9 @@ struct ActionSet {
   // True when a's name sorts before b's, without building them.
   static bool NameBefore(const ActionSet& pa, const ActionRecord& a, const ActionSet& pb,
                          const ActionRecord& b);
+  // The same préfecture's same actions, byte for byte (a set is built
+  // deterministically from its snapshot's actions).
+  bool SameAs(const ActionSet& o) const;
 };
 
 struct PrefectureEntry {
@@ -172,11 +175,18 @@ int DepartementIndex(absl::string_view code);
 int RegionIndex(absl::string_view code);
 
 // Decodes a stored snapshot into a view entry (DATA_LOSS when unreadable).
-absl::StatusOr<std::shared_ptr<const PrefectureEntry>> BuildEntry(const StoredSnapshot& stored);
+// When its actions are those of `previous` (the préfecture's entry it
+// replaces, or null), the entry shares previous's action set: a snapshot
+// resubmitted for its figures alone (attendance, reports) costs no second
+// copy of its actions, and leaves the served good-practice grouping current
+// (national_logic.h).
+absl::StatusOr<std::shared_ptr<const PrefectureEntry>> BuildEntry(
+    const StoredSnapshot& stored, const PrefectureEntry* previous = nullptr);
 // The same from a parsed snapshot (a submit's own, so that the instance that
 // stored it does not read it back and parse it again).
 absl::StatusOr<std::shared_ptr<const PrefectureEntry>> BuildEntry(
-    const nv1::PrefectureSnapshot& snapshot, int64_t version, absl::Time receive_time);
+    const nv1::PrefectureSnapshot& snapshot, int64_t version, absl::Time receive_time,
+    const PrefectureEntry* previous = nullptr);
 
 // The next view: `old` with the préfectures of `changed` replaced and those
 // of `removed` (département indexes) dropped, the rollups of their regions

@@ -47,6 +47,10 @@ class TextBlocks {
   // corruption could cause).
   std::string Block(uint32_t block) const;
   size_t compressed_bytes() const { return data_.size(); }
+  // The same texts in the same blocks (compression is deterministic).
+  bool operator==(const TextBlocks& o) const {
+    return data_ == o.data_ && begin_ == o.begin_ && raw_size_ == o.raw_size_;
+  }
 
  private:
   std::string data_;             // compressed blocks, back to back
