@@ -7,14 +7,18 @@
 //
 // Usage: qpv-bench-national-view [--seed N] [--workshops N]
 //          [--contributions N] [--reproducible-share X] [--groupings N]
-//          [--resubmissions N] [--same-actions] [--groups-out FILE]
+//          [--resubmissions N] [--churn details|figures|votes]
+//          [--groups-out FILE]
 //
 // Before each grouping the process's VmHWM is reset (/proc/self/clear_refs),
 // so "grouped" shows the grouping's own peak. --groups-out writes every
 // group (its sources' names, one group a line) to compare two builds.
-// --same-actions resubmits each préfecture's figures alone (its actions
-// unchanged, as when only attendance or reports moved): the entry keeps its
-// action set, and no grouping is needed.
+// --resubmissions resubmits the préfectures one at a time, then groups
+// every 8th when actions changed, from the previous grouping. --churn says
+// what a resubmission changes: its details, actions' texts included (as
+// the soak's; the default), its figures alone (the entry keeps its action
+// set, and no grouping is needed), or its actions' votes alone (the
+// grouping keeps the previous one's joins).
 #include <malloc.h>
 #include <sys/resource.h>
 
@@ -53,14 +57,10 @@ int Main(int argc, char** argv) {
   DatasetOptions options;
   int groupings = 1;
   int resubmissions = 0;
-  bool same_actions = false;
+  std::string churn = "details";
   std::string groups_out;
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
-    if (flag == "--same-actions") {
-      same_actions = true;
-      continue;
-    }
     const std::string v = i + 1 < argc ? argv[++i] : "";
     bool ok = true;
     if (flag == "--seed") ok = absl::SimpleAtoi(v, &options.seed);
@@ -70,7 +70,11 @@ int Main(int argc, char** argv) {
     else if (flag == "--groupings") ok = absl::SimpleAtoi(v, &groupings);
     else if (flag == "--resubmissions") ok = absl::SimpleAtoi(v, &resubmissions);
     else if (flag == "--groups-out") groups_out = v;
-    else ok = false;
+    else if (flag == "--churn") {
+      churn = v;
+      ok = v == "details" || v == "figures" || v == "votes";
+    } else
+      ok = false;
     if (!ok) {
       std::cerr << "qpv-bench-national-view: bad option " << flag << " " << v << "\n";
       return 2;
@@ -152,30 +156,42 @@ int Main(int argc, char** argv) {
   }
   malloc_trim(0);
   Report("after malloc_trim", absl::Now());
-  // Churn as the soak's: one préfecture resubmitted at a time (new details,
-  // or only new figures with --same-actions), a grouping every 8th when the
-  // action sets changed, memory given back as the service does.
+  // Churn: one préfecture resubmitted at a time, a grouping every 8th
+  // when the action sets changed (from the previous one, as the service
+  // does), memory given back as the service does.
+  if (resubmissions == 0) return 0;
   t = absl::Now();
   national::ActionSets grouped = national::ActionSetsOf(*view);
-  double build_cpu = 0;
-  int kept = 0, regroups = 0;
+  national::PracticeIndex index = national::IndexActionSets(grouped);
+  Report("grouped before the churn", t);
+  double build_cpu = 0, group_cpu = 0;
+  int kept = 0, regroups = 0, joins_kept = 0;
+  t = absl::Now();
   for (int r = 1; r <= resubmissions; ++r) {
     national::StoredSnapshot stored;
     const int i = (r - 1) % static_cast<int>(plan.prefectures.size());
     stored.prefecture = plan.prefectures[i].code;
     stored.version = 1 + r;
     stored.receive_time = absl::Now();
-    stored.snapshot = BuildSnapshot(plan, i, 1 + r, same_actions ? 0 : r).SerializeAsString();
+    auto snapshot = BuildSnapshot(plan, i, 1 + r, churn == "details" ? r : 0);
+    if (churn == "votes") {
+      for (auto& a : *snapshot.mutable_reproducible_actions()) a.set_vote_count(a.vote_count() + r);
+    }
+    stored.snapshot = snapshot.SerializeAsString();
     const auto& previous = view->prefectures[national::DepartementIndex(stored.prefecture)];
-    const double cpu = CpuSeconds();
+    double cpu = CpuSeconds();
     auto entry = national::BuildEntry(stored, previous.get());
     build_cpu += CpuSeconds() - cpu;
     if (!entry.ok()) return 1;
     if (previous && (*entry)->action_set == previous->action_set) ++kept;
     view = national::NextView(*view, 1 + r, {*entry}, {});
     if (r % 8 == 0 && !national::SameActionSets(grouped, *view)) {
-      grouped = national::ActionSetsOf(*view);
-      national::IndexActionSets(grouped);
+      national::ActionSets sets = national::ActionSetsOf(*view);
+      if (national::SameTexts(sets, grouped)) ++joins_kept;
+      cpu = CpuSeconds();
+      index = national::IndexActionSets(sets, {&grouped, &index});
+      group_cpu += CpuSeconds() - cpu;
+      grouped = std::move(sets);
       ++regroups;
     }
     malloc_trim(0);
@@ -183,12 +199,25 @@ int Main(int argc, char** argv) {
       Report(absl::StrFormat("after %d resubmissions", r).c_str(), t);
     }
   }
-  if (resubmissions > 0) {
-    std::cout << absl::StrFormat(
-        "%d resubmissions: %d kept their action set, %d groupings; BuildEntry %.1f ms of CPU "
-        "each\n",
-        resubmissions, kept, regroups, build_cpu * 1000 / resubmissions);
+  if (joins_kept > 0) {
+    // The kept joins must give what a grouping from scratch gives.
+    const national::PracticeIndex fresh = national::IndexActionSets(grouped);
+    const auto same = [](const national::PracticeGroup& a, const national::PracticeGroup& b) {
+      return a.first == b.first && a.count == b.count && a.best == b.best &&
+             a.prefecture_count == b.prefecture_count && a.themes == b.themes;
+    };
+    const bool equal = fresh.members == index.members && fresh.sets == index.sets &&
+                       std::equal(fresh.groups.begin(), fresh.groups.end(), index.groups.begin(),
+                                  index.groups.end(), same);
+    std::cout << "the last grouping, from kept joins, is "
+              << (equal ? "the same as" : "NOT the same as") << " a grouping from scratch\n";
+    if (!equal) return 1;
   }
+  std::cout << absl::StrFormat(
+      "%d resubmissions (%s): %d kept their action set, BuildEntry %.1f ms of CPU each; "
+      "%d groupings (%d kept the joins), %.2f s of CPU each\n",
+      resubmissions, churn, kept, build_cpu * 1000 / resubmissions, regroups, joins_kept,
+      regroups > 0 ? group_cpu / regroups : 0.0);
   return 0;
 }
 

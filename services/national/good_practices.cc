@@ -421,16 +421,12 @@ nv1::GoodPracticeGroup PracticeIndex::Materialize(const PracticeGroup& group) co
   return g;
 }
 
-PracticeIndex IndexPractices(std::vector<PracticeSource> sources, double threshold) {
+namespace {
+
+// The index of `sources` grouped as `uf` joined them.
+PracticeIndex IndexJoined(const std::vector<PracticeSource>& sources, UnionFind& uf) {
   PracticeIndex index;
   const size_t n = sources.size();
-  UnionFind uf(n);
-  JoinSimilar(sources, threshold, uf);
-  // Its shingle sets are freed, but glibc keeps their pages (they lie below
-  // the heap's top): the ordering below would then add ~9 MiB of new pages
-  // to the grouping's peak at national scale (qpv-bench-national-view).
-  malloc_trim(0);
-
   // Members by root, in one array: count per root, then place.
   std::vector<uint32_t> root(n), begin(n + 1, 0);
   for (uint32_t i = 0; i < n; ++i) ++begin[(root[i] = uf.Find(i)) + 1];
@@ -509,6 +505,49 @@ PracticeIndex IndexPractices(std::vector<PracticeSource> sources, double thresho
   return index;
 }
 
+// Joins in `uf` (over every action of `sets`, in order) the members of each
+// group of `previous`, which grouped sets with the same texts; false (and
+// `uf` untouched) when previous's index names a set it does not hold.
+bool JoinAsBefore(const ActionSets& sets, const PreviousGrouping& previous, UnionFind& uf) {
+  absl::flat_hash_map<const ActionSet*, uint32_t> start;  // a previous set -> its new start
+  uint32_t next = 0;
+  for (size_t k = 0; k < sets.size(); ++k) {
+    start[(*previous.sets)[k].get()] = next;
+    next += static_cast<uint32_t>(sets[k]->actions.size());
+  }
+  const PracticeIndex& index = *previous.index;
+  std::vector<uint32_t> new_base;  // per index.sets
+  for (const ActionSet* set : index.sets) {
+    auto it = start.find(set);
+    if (it == start.end()) return false;
+    new_base.push_back(it->second);
+  }
+  const auto position = [&](uint32_t id) {
+    const size_t s = std::upper_bound(index.set_base.begin(), index.set_base.end(), id) -
+                     index.set_base.begin() - 1;
+    return new_base[s] + (id - index.set_base[s]);
+  };
+  for (const PracticeGroup& g : index.groups) {
+    const uint32_t first = position(index.members[g.first]);
+    for (uint32_t k = g.first + 1; k < g.first + g.count; ++k) {
+      uf.Unite(first, position(index.members[k]));
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+PracticeIndex IndexPractices(std::vector<PracticeSource> sources, double threshold) {
+  UnionFind uf(sources.size());
+  JoinSimilar(sources, threshold, uf);
+  // Its shingle sets are freed, but glibc keeps their pages (they lie below
+  // the heap's top): the ordering would then add ~9 MiB of new pages to the
+  // grouping's peak at national scale (qpv-bench-national-view).
+  malloc_trim(0);
+  return IndexJoined(sources, uf);
+}
+
 ActionSets ActionSetsOf(const ViewState& view) {
   ActionSets sets;
   for (const auto& e : view.prefectures) {
@@ -527,13 +566,22 @@ bool SameActionSets(const ActionSets& sets, const ViewState& view) {
   return i == sets.size();
 }
 
-PracticeIndex IndexActionSets(const ActionSets& sets) {
+bool SameTexts(const ActionSets& a, const ActionSets& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                    [](const auto& x, const auto& y) { return x == y || x->SameTextsAs(*y); });
+}
+
+PracticeIndex IndexActionSets(const ActionSets& sets, const PreviousGrouping& previous) {
   std::vector<PracticeSource> sources;
   size_t n = 0;
   for (const auto& set : sets) n += set->actions.size();
   sources.reserve(n);
   for (const auto& set : sets) {
     for (const ActionRecord& a : set->actions) sources.push_back({set.get(), &a});
+  }
+  if (previous.sets != nullptr && previous.index != nullptr && SameTexts(sets, *previous.sets)) {
+    UnionFind uf(n);
+    if (JoinAsBefore(sets, previous, uf)) return IndexJoined(sources, uf);
   }
   return IndexPractices(std::move(sources));
 }

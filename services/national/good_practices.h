@@ -40,6 +40,11 @@
 // none of it, and the cached result costs 4 bytes per action and 20 per
 // group (PracticeIndex).
 //
+// When only votes, themes, QPV codes or names changed since the previous
+// grouping (the same texts in the same sets: SameTexts), its joins are
+// kept (IndexActionSets' `previous`): what groups actions is their texts
+// alone.
+//
 // A group: title and text of its most voted action (ties: smallest
 // contribution name), prefecture_count = distinct préfectures, sources =
 // every contribution name, prefectures, themes and qpv_codes = unions (all
@@ -118,8 +123,20 @@ using ActionSets = std::vector<std::shared_ptr<const ActionSet>>;
 ActionSets ActionSetsOf(const ViewState& view);
 // True when `sets` are those ActionSetsOf(view) gives (the same objects).
 bool SameActionSets(const ActionSets& sets, const ViewState& view);
-// Every action of `sets`, in order (the sets must outlive the index).
-PracticeIndex IndexActionSets(const ActionSets& sets);
+// A grouping done before: the action sets it grouped and its index.
+struct PreviousGrouping {
+  const ActionSets* sets = nullptr;
+  const PracticeIndex* index = nullptr;
+};
+// True when `a` and `b` are as many sets, each with the texts of the one at
+// the same place in the other (ActionSet::SameTextsAs).
+bool SameTexts(const ActionSets& a, const ActionSets& b);
+// Every action of `sets`, in order (the sets must outlive the index). When
+// `previous` grouped sets with the same texts (SameTexts: only votes,
+// themes, QPV codes or names changed, as while préfectures vote), its
+// groups are taken as they are, no text compared; each group's best
+// member, counts and place are computed anew.
+PracticeIndex IndexActionSets(const ActionSets& sets, const PreviousGrouping& previous = {});
 
 // Every group as a message, in order (for tests and tools).
 std::vector<nv1::GoodPracticeGroup> GroupPractices(std::vector<PracticeSource> sources,

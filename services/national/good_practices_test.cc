@@ -3,6 +3,7 @@
 
 #include <functional>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/notification.h"
@@ -401,8 +402,8 @@ class GroupingGate {
  public:
   explicit GroupingGate(int hold_run) : hold_run_(hold_run) {}
 
-  std::function<PracticeIndex(const ActionSets&)> Fn() {
-    return [this](const ActionSets& sets) {
+  std::function<PracticeIndex(const ActionSets&, const PreviousGrouping&)> Fn() {
+    return [this](const ActionSets& sets, const PreviousGrouping& previous) {
       int run = 0;
       {
         absl::MutexLock lock(&mu_);
@@ -413,7 +414,7 @@ class GroupingGate {
         held_.Notify();
         release_.WaitForNotification();
       }
-      PracticeIndex index = IndexActionSets(sets);
+      PracticeIndex index = IndexActionSets(sets, previous);
       absl::MutexLock lock(&mu_);
       --running_;
       return index;
@@ -914,6 +915,70 @@ TEST(GroupPracticesTest, MembersOfSomeActionsInAnyOrderNameTheirOwn) {
   EXPECT_EQ(best.action, &arras->actions[1]);
   EXPECT_THAT(index.Materialize(index.groups[1]).sources(),
               ElementsAre("prefectures/62/workshops/w7/contributions/d"));
+}
+
+// Sets whose texts did not change (votes did) keep the groups of the
+// grouping given as previous, whatever order it took the actions in, and
+// compare no text: from a grouping that joined only exact duplicates (a
+// threshold no rewording reaches), the two bicycle workshops stay apart.
+// Once a text changes, the previous grouping is not used.
+TEST(GroupPracticesTest, VotesAloneKeepThePreviousGroups) {
+  const auto nord = [](int votes) {
+    return Actions("59", {MakeAction("59", "w1", "a", "Vélo", kVelo, {THEME_EDUCATION}, votes),
+                          MakeAction("59", "w1", "b", "Parrainage", kParrainage, {}, 1),
+                          MakeAction("59", "w2", "c", "Fête", "Une fête de quartier.", {}, 2)});
+  };
+  const auto pas_de_calais = [](const std::string& velo) {
+    return Actions("62", {MakeAction("62", "w2", "c", "Fête", "Une fête de quartier.", {}, 2),
+                          MakeAction("62", "w1", "a", "Vélo", velo, {THEME_EDUCATION}, 5),
+                          MakeAction("62", "w1", "b", "Parrainage", kParrainage, {}, 1)});
+  };
+  // Not an exact duplicate: more words.
+  const std::string velo = std::string(kVelo) + " Les vélos réparés vont aux familles.";
+  const ActionSets before = {nord(1), Actions("2A", {}), pas_de_calais(velo)};
+  const ActionSets after = {nord(9), Actions("2A", {}), pas_de_calais(velo)};
+  ASSERT_TRUE(SameTexts(after, before));
+  const auto messages = [](const PracticeIndex& index) {
+    std::vector<std::string> out;
+    for (const auto& g : index.groups) out.push_back(index.Materialize(g).SerializeAsString());
+    return out;
+  };
+  const PracticeIndex fresh = IndexActionSets(after);
+  ASSERT_EQ(fresh.groups.size(), 3u);  // each action in both préfectures
+  const PracticeIndex grouped = IndexActionSets(before);
+  EXPECT_EQ(messages(IndexActionSets(after, {&before, &grouped})), messages(fresh));
+
+  std::vector<PracticeSource> backwards;
+  for (auto set = before.rbegin(); set != before.rend(); ++set) {
+    const auto& actions = (*set)->actions;
+    for (auto a = actions.rbegin(); a != actions.rend(); ++a)
+      backwards.push_back({set->get(), &*a});
+  }
+  const PracticeIndex duplicates = IndexPractices(backwards, /*threshold=*/1.1);
+  ASSERT_EQ(duplicates.groups.size(), 4u);
+  const PracticeIndex kept = IndexActionSets(after, {&before, &duplicates});
+  std::vector<std::vector<std::string>> sources;
+  for (const auto& g : kept.groups) {
+    const auto m = kept.Materialize(g);
+    sources.emplace_back(m.sources().begin(), m.sources().end());
+    if (m.sources_size() == 1) {
+      EXPECT_EQ(m.vote_count(), absl::StrContains(m.sources(0), "/59/") ? 9 : 5);
+    }
+  }
+  const std::string w = "/workshops/w";
+  EXPECT_THAT(sources, ElementsAre(ElementsAre("prefectures/59" + w + "2/contributions/c",
+                                               "prefectures/62" + w + "2/contributions/c"),
+                                   ElementsAre("prefectures/59" + w + "1/contributions/b",
+                                               "prefectures/62" + w + "1/contributions/b"),
+                                   ElementsAre("prefectures/59" + w + "1/contributions/a"),
+                                   ElementsAre("prefectures/62" + w + "1/contributions/a")));
+
+  ActionSets reworded = after;
+  reworded[2] = pas_de_calais(velo + " Le dimanche aussi.");
+  EXPECT_FALSE(SameTexts(reworded, before));
+  EXPECT_EQ(messages(IndexActionSets(reworded, {&before, &duplicates})),
+            messages(IndexActionSets(reworded)));
+  EXPECT_FALSE(SameTexts({after[0], after[2]}, before));
 }
 
 // Past the first 65,536 distinct shingles the grouping stores them as

@@ -458,6 +458,7 @@ void NationalLogic::GroupLoop() {
   absl::Time not_before = absl::InfinitePast();
   while (true) {
     auto next = std::make_shared<Grouping>();
+    std::shared_ptr<const Grouping> served;  // its groups are kept when no text changed
     int64_t revision = 0;
     {
       absl::MutexLock lock(&groups_mu_);
@@ -481,14 +482,20 @@ void NationalLogic::GroupLoop() {
       next->action_sets = ActionSetsOf(*view);
       revision = view->revision;
       regrouping_ = next.get();
+      served = grouping_;
     }
     const absl::Time started = absl::Now();
-    next->index = options_.group_practices ? options_.group_practices(next->action_sets)
-                                           : IndexActionSets(next->action_sets);
+    PreviousGrouping from;
+    if (served != nullptr) from = {&served->action_sets, &served->index};
+    next->index = options_.group_practices ? options_.group_practices(next->action_sets, from)
+                                           : IndexActionSets(next->action_sets, from);
+    const bool kept = served != nullptr && SameTexts(next->action_sets, served->action_sets);
     log::Info("good_practices_grouped",
               {{"revision", revision},
                {"groups", static_cast<int64_t>(next->index.groups.size())},
+               {"joins", kept ? "kept (no text changed)" : "computed"},
                {"ms", absl::ToInt64Milliseconds(absl::Now() - started)}});
+    served.reset();
     // The ordering's arrays are freed: give them back (the grouping gave
     // back its shingle sets itself).
     malloc_trim(0);

@@ -103,8 +103,8 @@ class NationalLogic {
     // asking, back-to-back regroups kept both busy for good.
     absl::Duration regroup_pause = absl::Seconds(30);
     // The grouping (tests inject one to hold it or count its runs);
-    // IndexPractices when empty.
-    std::function<PracticeIndex(const ActionSets&)> group_practices;
+    // IndexActionSets when empty. It is given the grouping served, if any.
+    std::function<PracticeIndex(const ActionSets&, const PreviousGrouping&)> group_practices;
   };
 
   // A grouping and the action sets it grouped, which its groups point into

@@ -100,6 +100,15 @@ bool ActionSet::NameBefore(const ActionSet& pa, const ActionRecord& a, const Act
   return pa.Str(a.contribution) < pb.Str(b.contribution);
 }
 
+bool ActionSet::SameTextsAs(const ActionSet& o) const {
+  return code == o.code && texts == o.texts &&
+         std::equal(actions.begin(), actions.end(), o.actions.begin(), o.actions.end(),
+                    [](const ActionRecord& a, const ActionRecord& b) {
+                      return std::tie(a.text.block, a.text.offset, a.text.size, a.title_size) ==
+                             std::tie(b.text.block, b.text.offset, b.text.size, b.title_size);
+                    });
+}
+
 bool ActionSet::SameAs(const ActionSet& o) const {
   static_assert(sizeof(ActionRecord) == 36, "a field added to ActionRecord is compared here too");
   const auto fields = [](const ActionRecord& a) {

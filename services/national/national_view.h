@@ -111,6 +111,10 @@ struct ActionSet {
   // The same préfecture's same actions, byte for byte (a set is built
   // deterministically from its snapshot's actions).
   bool SameAs(const ActionSet& o) const;
+  // The same préfecture's actions with the same titles and texts, in the
+  // same order (their names, votes, themes or QPV codes may differ): what a
+  // good-practice grouping compares.
+  bool SameTextsAs(const ActionSet& o) const;
 };
 
 struct PrefectureEntry {
