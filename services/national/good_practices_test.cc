@@ -561,6 +561,28 @@ TEST_F(BackgroundGroupingTest, FiguresAloneKeepTheActionsAndTheGrouping) {
   EXPECT_EQ(List().groups(1).vote_count(), 4 + 1 + 6);  // the café: the Nord's and the Rhône's
 }
 
+// Another instance on the same store, which reads snapshots back instead
+// of taking them as parsed, keeps its own action set as well.
+TEST_F(GoodPracticesTest, AReplicaKeepsTheActionSetOfTheSameActions) {
+  NationalLogic replica(&store_, &clock_, Unpaced());
+  Submit("59", 1, NordActions());
+  ASSERT_THAT(replica.Refresh(), IsOk());
+  const int nord = DepartementIndex("59");
+  const std::shared_ptr<const PrefectureEntry> first = replica.View()->prefectures[nord];
+  ASSERT_NE(first, nullptr);
+  nv1::SubmitPrefectureSnapshotRequest req;
+  *req.mutable_snapshot() = MakeSnapshot(
+      "59", 2, {MakeWorkshop("59", "w9", Utc(2024, 3, 1), {THEME_EDUCATION})}, NordActions());
+  ASSERT_THAT(logic_->SubmitPrefectureSnapshot(req), IsOk());
+  ASSERT_THAT(replica.Refresh(), IsOk());
+  const std::shared_ptr<const PrefectureEntry> second = replica.View()->prefectures[nord];
+  ASSERT_EQ(second->version, 2);
+  EXPECT_EQ(second->action_set, first->action_set);
+  Submit("59", 3, {});
+  ASSERT_THAT(replica.Refresh(), IsOk());
+  EXPECT_NE(replica.View()->prefectures[nord]->action_set, first->action_set);
+}
+
 TEST_F(BackgroundGroupingTest, OneRegroupAtATimeLaterRevisionsFolded) {
   GroupingGate& gate = UseGate(/*hold_run=*/2);
   LoadActions();
