@@ -111,15 +111,14 @@ bool ActionSet::SameTextsAs(const ActionSet& o) const {
 
 bool ActionSet::SameAs(const ActionSet& o) const {
   static_assert(sizeof(ActionRecord) == 36, "a field added to ActionRecord is compared here too");
-  const auto fields = [](const ActionRecord& a) {
-    return std::tie(a.contribution.offset, a.contribution.size, a.text.block, a.text.offset,
-                    a.text.size, a.qpv_codes.offset, a.qpv_codes.size, a.vote_count, a.themes,
-                    a.title_size);
+  const auto rest = [](const ActionRecord& a) {  // what SameTextsAs does not compare
+    return std::tie(a.contribution.offset, a.contribution.size, a.qpv_codes.offset,
+                    a.qpv_codes.size, a.vote_count, a.themes);
   };
-  return code == o.code && arena == o.arena && texts == o.texts &&
+  return SameTextsAs(o) && arena == o.arena &&
          std::equal(
              actions.begin(), actions.end(), o.actions.begin(), o.actions.end(),
-             [&](const ActionRecord& a, const ActionRecord& b) { return fields(a) == fields(b); });
+             [&](const ActionRecord& a, const ActionRecord& b) { return rest(a) == rest(b); });
 }
 
 std::shared_ptr<const ViewState> ViewState::Empty() {
