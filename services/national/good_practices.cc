@@ -581,7 +581,11 @@ PracticeIndex IndexActionSets(const ActionSets& sets, const PreviousGrouping& pr
   }
   if (previous.sets != nullptr && previous.index != nullptr && SameTexts(sets, *previous.sets)) {
     UnionFind uf(n);
-    if (JoinAsBefore(sets, previous, uf)) return IndexJoined(sources, uf);
+    if (JoinAsBefore(sets, previous, uf)) {
+      PracticeIndex index = IndexJoined(sources, uf);
+      index.joins_kept = true;
+      return index;
+    }
   }
   return IndexPractices(std::move(sources));
 }

@@ -104,6 +104,8 @@ struct PracticeIndex {
   // Ids, group after group, each group's by contribution name.
   std::vector<uint32_t> members;
   std::vector<PracticeGroup> groups;  // in order (KeyBefore)
+  // The joins were a previous grouping's (IndexActionSets), no text compared.
+  bool joins_kept = false;
 
   PracticeSource SourceOf(uint32_t id) const;
 

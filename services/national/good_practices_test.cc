@@ -979,6 +979,8 @@ TEST(GroupPracticesTest, VotesAloneKeepThePreviousGroups) {
   const PracticeIndex duplicates = IndexPractices(backwards, /*threshold=*/1.1);
   ASSERT_EQ(duplicates.groups.size(), 4u);
   const PracticeIndex kept = IndexActionSets(after, {&before, &duplicates});
+  EXPECT_TRUE(kept.joins_kept);
+  EXPECT_FALSE(fresh.joins_kept);
   std::vector<std::vector<std::string>> sources;
   for (const auto& g : kept.groups) {
     const auto m = kept.Materialize(g);
@@ -998,6 +1000,7 @@ TEST(GroupPracticesTest, VotesAloneKeepThePreviousGroups) {
   ActionSets reworded = after;
   reworded[2] = pas_de_calais(velo + " Le dimanche aussi.");
   EXPECT_FALSE(SameTexts(reworded, before));
+  EXPECT_FALSE(IndexActionSets(reworded, {&before, &duplicates}).joins_kept);
   EXPECT_EQ(messages(IndexActionSets(reworded, {&before, &duplicates})),
             messages(IndexActionSets(reworded)));
   EXPECT_FALSE(SameTexts({after[0], after[2]}, before));

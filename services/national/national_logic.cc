@@ -489,11 +489,10 @@ void NationalLogic::GroupLoop() {
     if (served != nullptr) from = {&served->action_sets, &served->index};
     next->index = options_.group_practices ? options_.group_practices(next->action_sets, from)
                                            : IndexActionSets(next->action_sets, from);
-    const bool kept = served != nullptr && SameTexts(next->action_sets, served->action_sets);
     log::Info("good_practices_grouped",
               {{"revision", revision},
                {"groups", static_cast<int64_t>(next->index.groups.size())},
-               {"joins", kept ? "kept (no text changed)" : "computed"},
+               {"joins", next->index.joins_kept ? "kept (no text changed)" : "computed"},
                {"ms", absl::ToInt64Milliseconds(absl::Now() - started)}});
     served.reset();
     // The ordering's arrays are freed: give them back (the grouping gave

@@ -4,6 +4,7 @@ then the dashboard, the statuses, the good practices and the live watch.
 The préfecture-to-national feed itself is covered by test_feed.
 """
 
+import json
 import signal
 import threading
 import time
@@ -353,6 +354,81 @@ class NationalTest(StackTestCase):
             self.assertEqual(self.stack.services[NATIONAL].proc.wait(10), 0)
         finally:
             self.stack.start_service(NATIONAL)
+
+
+class RegroupTest(StackTestCase):
+    """What a resubmission changes decides what the good-practice grouping
+    redoes: figures alone, nothing; votes alone, not the joins."""
+    label = "regroup"
+    with_national = True
+    extra_env = {"national": {"QPV_REGROUP_PAUSE": "0s"}}
+
+    @classmethod
+    def setUpData(cls):
+        for snap in (snapshot_59(1), snapshot_69(1)):
+            resp = cls.stack.national.SubmitPrefectureSnapshot(
+                NS.SubmitPrefectureSnapshotRequest(snapshot=snap))
+            assert resp.applied, resp
+
+    def groupings(self, at_least=0):
+        """The national service's good_practices_grouped log lines, once
+        there are at_least (its log writer lags its calls by a millisecond)."""
+        deadline = time.monotonic() + 10
+        while True:
+            with open(self.stack.services[NATIONAL].log_path, encoding="utf-8") as f:
+                lines = [json.loads(l) for l in f if l.strip().startswith("{")]
+            found = [l for l in lines if l.get("event") == "good_practices_grouped"]
+            if len(found) >= at_least or time.monotonic() > deadline:
+                return found
+            time.sleep(0.05)
+
+    def submit(self, snap):
+        resp = self.stack.national.SubmitPrefectureSnapshot(
+            NS.SubmitPrefectureSnapshotRequest(snapshot=snap))
+        self.assertTrue(resp.applied, resp)
+
+    def list_until(self, done, what):
+        """ListGoodPractices (which starts any regroup) until done(groups)."""
+        deadline = time.monotonic() + 30
+        while True:
+            groups = self.stack.national.ListGoodPractices(NS.ListGoodPracticesRequest()).groups
+            if done(groups):
+                return groups
+            self.assertLess(time.monotonic(), deadline, what)
+            time.sleep(0.1)
+
+    def test_figures_alone_need_no_regroup_votes_keep_the_joins(self):
+        self.list_until(lambda g: len(g) == 3, "the first grouping")
+        first = len(self.groupings(at_least=1))
+        self.assertEqual(first, 1)
+        # The Nord again: one more workshop, the same actions.
+        snap = snapshot_59(2)
+        snap.workshops.append(workshop_figures("59", "w3", "2018-03-01T08:30:00Z", [IMAGE], 8,
+                                               [(ASSO, 8)], [([IMAGE], IDEA, ASSO, 3)]))
+        self.submit(snap)
+        for _ in range(10):
+            self.stack.national.ListGoodPractices(NS.ListGoodPracticesRequest())
+            time.sleep(0.1)
+        self.assertEqual(len(self.groupings()), first)
+        # Then one vote more on the Nord's sponsorship: a regroup, which
+        # keeps the joins (no text changed).
+        snap = snapshot_59(3)
+        snap.reproducible_actions[0].vote_count = 4
+        self.submit(snap)
+        groups = self.list_until(lambda g: g[0].vote_count == 4 + 2, "the regroup")
+        self.assertEqual(groups[0].prefecture_count, 2)
+        self.assertEqual(groups[0].title, "Parrainage vers l'emploi des jeunes")
+        found = self.groupings(at_least=first + 1)
+        self.assertEqual(len(found), first + 1)
+        self.assertEqual(found[-1]["joins"], "kept (no text changed)")
+        # A text changed: the joins are computed again.
+        snap = snapshot_59(4)
+        snap.reproducible_actions[1].text += " Elle est repeinte chaque printemps."
+        self.submit(snap)
+        self.list_until(lambda g: any(x.text.endswith("printemps.") for x in g), "the regroup")
+        found = self.groupings(at_least=first + 2)
+        self.assertEqual(len(found), first + 2)
+        self.assertEqual(found[-1]["joins"], "computed")
 
 
 if __name__ == "__main__":
