@@ -108,7 +108,7 @@ int Main(int argc, char** argv) {
     for (const auto& e : view->prefectures) {
       if (!e) continue;
       arena += e->action_set->arena.capacity();
-      texts += e->action_set->texts.compressed_bytes();
+      texts += e->action_set->texts->compressed_bytes();
       records += e->action_set->actions.capacity() * sizeof(national::ActionRecord);
       rows += e->rows.capacity() * sizeof(national::MonthTotals);
       cells += e->workshops.capacity() * sizeof(national::WorkshopCells);

@@ -510,7 +510,7 @@ TEST(LocalSnapshotTest, OwnSnapshotIsNotReadBackAndMatchesAReload) {
   ASSERT_EQ(a.actions.size(), 1u);
   ASSERT_EQ(b.actions.size(), 1u);
   EXPECT_EQ(a.Title(a.actions[0]), b.Title(b.actions[0]));
-  EXPECT_EQ(a.texts.Block(a.actions[0].text.block), b.texts.Block(b.actions[0].text.block));
+  EXPECT_EQ(a.texts->Block(a.actions[0].text.block), b.texts->Block(b.actions[0].text.block));
   auto da = writer.GetNationalDashboard({});
   auto db = reader.GetNationalDashboard({});
   ASSERT_THAT(da, IsOk());

@@ -84,7 +84,7 @@ void ReadShingles(const std::vector<PracticeSource>& sources, const std::vector<
     const TextRef& t = s.action->text;
     if (t.block != block) {
       block = t.block;
-      texts = s.set->texts.Block(block);
+      texts = s.set->texts->Block(block);
     }
     AppendShingleSet(ActionSet::TitleIn(texts, *s.action), ActionSet::TextIn(texts, *s.action),
                      sets);
@@ -356,7 +356,7 @@ BestTitles::BestTitles(const std::vector<PracticeSource>& sources,
     const PracticeSource& s = sources[groups[i].best];
     if (place(i) != current) {
       current = place(i);
-      block = s.set->texts.Block(current.second);
+      block = s.set->texts->Block(current.second);
     }
     const absl::string_view title = ActionSet::TitleIn(block, *s.action);
     // An unreadable block gives ""; the slot keeps its size, zero-filled.
@@ -408,7 +408,7 @@ nv1::GoodPracticeGroup PracticeIndex::Materialize(const PracticeGroup& group) co
     votes += s.action->vote_count;
   }
   const PracticeSource best = SourceOf(group.best);
-  const std::string block = best.set->texts.Block(best.action->text.block);
+  const std::string block = best.set->texts->Block(best.action->text.block);
   g.set_title(std::string(ActionSet::TitleIn(block, *best.action)));
   g.set_text(std::string(ActionSet::TextIn(block, *best.action)));
   g.set_prefecture_count(group.prefecture_count);

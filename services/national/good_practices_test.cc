@@ -703,7 +703,7 @@ TEST(ActionSetTest, TitlesAndTextsComeBackFromTheirBlocks) {
   for (int i = 0; i < n; ++i) {
     const ActionRecord& a = entry->actions[i];
     EXPECT_EQ(entry->Title(a), actions[i].title()) << i;
-    EXPECT_EQ(ActionSet::TextIn(entry->texts.Block(a.text.block), a), actions[i].text()) << i;
+    EXPECT_EQ(ActionSet::TextIn(entry->texts->Block(a.text.block), a), actions[i].text()) << i;
   }
   EXPECT_EQ(ActionSet::TitleIn("", entry->actions[1]), "");
   EXPECT_EQ(ActionSet::TextIn("", entry->actions[1]), "");
@@ -741,21 +741,26 @@ TEST(ActionSetTest, AnEntryKeepsTheActionSetOfTheSameActions) {
   ASSERT_THAT(alone, IsOk());
   EXPECT_NE((*alone)->action_set, (*first)->action_set);
   EXPECT_TRUE((*alone)->action_set->SameAs(*(*first)->action_set));
-  // Any one field changed, in the last block: a set of its own.
-  const std::vector<std::function<void(nv1::ReproducibleAction&)>> changes = {
-      [](auto& a) { a.set_vote_count(a.vote_count() + 1); },
-      [](auto& a) { a.set_title(a.title() + "!"); },
-      [](auto& a) { a.set_text(a.text() + "!"); },
-      [](auto& a) { a.add_themes(THEME_CULTURE_SPORT); },
-      [](auto& a) { a.set_qpv_codes(0, "QN05982M"); },
-      [](auto& a) { a.set_contribution("prefectures/59/workshops/w2/contributions/c1"); },
+  // Any one field changed, in the last block: a set of its own, which
+  // shares the first one's texts unless a title or a text changed.
+  const std::vector<std::pair<bool, std::function<void(nv1::ReproducibleAction&)>>> changes = {
+      {true, [](auto& a) { a.set_vote_count(a.vote_count() + 1); }},
+      {false, [](auto& a) { a.set_title(a.title() + "!"); }},
+      {false, [](auto& a) { a.set_text(a.text() + "!"); }},
+      {true, [](auto& a) { a.add_themes(THEME_CULTURE_SPORT); }},
+      {true, [](auto& a) { a.set_qpv_codes(0, "QN05982M"); }},
+      {true, [](auto& a) { a.set_contribution("prefectures/59/workshops/w2/contributions/c1"); }},
   };
   for (size_t c = 0; c < changes.size(); ++c) {
     std::vector<nv1::ReproducibleAction> changed = actions;
-    changes[c](changed.back());
+    changes[c].second(changed.back());
     auto next = BuildEntry(stored(3, {}, changed), first->get());
     ASSERT_THAT(next, IsOk());
-    EXPECT_NE((*next)->action_set, (*first)->action_set) << c;
+    const ActionSet& set = *(*next)->action_set;
+    EXPECT_NE(&set, (*first)->action_set.get()) << c;
+    EXPECT_EQ(set.texts == (*first)->action_set->texts, changes[c].first) << c;
+    EXPECT_EQ(set.SameTextsAs(*(*first)->action_set), changes[c].first) << c;
+    EXPECT_EQ(set.Title(set.actions.back()), changed.back().title()) << c;
   }
   // One action fewer.
   actions.pop_back();

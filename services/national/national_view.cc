@@ -88,7 +88,7 @@ absl::string_view ActionSet::TextIn(absl::string_view block, const ActionRecord&
 }
 
 std::string ActionSet::Title(const ActionRecord& a) const {
-  return std::string(TitleIn(texts.Block(a.text.block), a));
+  return std::string(TitleIn(texts->Block(a.text.block), a));
 }
 
 bool ActionSet::NameBefore(const ActionSet& pa, const ActionRecord& a, const ActionSet& pb,
@@ -101,7 +101,7 @@ bool ActionSet::NameBefore(const ActionSet& pa, const ActionRecord& a, const Act
 }
 
 bool ActionSet::SameTextsAs(const ActionSet& o) const {
-  return code == o.code && texts == o.texts &&
+  return code == o.code && (texts == o.texts || *texts == *o.texts) &&
          std::equal(actions.begin(), actions.end(), o.actions.begin(), o.actions.end(),
                     [](const ActionRecord& a, const ActionRecord& b) {
                       return std::tie(a.text.block, a.text.offset, a.text.size, a.title_size) ==
@@ -193,7 +193,8 @@ absl::StatusOr<std::shared_ptr<const PrefectureEntry>> EntryOf(
   set->arena.reserve(bytes);
   ArenaWriter arena(&set->arena);
   set->actions.reserve(snapshot.reproducible_actions_size());
-  TextBlocks::Builder texts(&set->texts);
+  auto blocks = std::make_shared<TextBlocks>();
+  TextBlocks::Builder texts(blocks.get());
   for (const auto& a : snapshot.reproducible_actions()) {
     ActionRecord rec;
     rec.contribution = arena.Add(ShortName(a.contribution()), /*dedupe=*/false);
@@ -207,10 +208,14 @@ absl::StatusOr<std::shared_ptr<const PrefectureEntry>> EntryOf(
     set->actions.push_back(rec);
   }
   texts.Finish();
+  set->texts = std::move(blocks);
   set->arena.shrink_to_fit();
   if (previous != nullptr && previous->action_set->SameAs(*set)) {
     entry->action_set = previous->action_set;
   } else {
+    if (previous != nullptr && *previous->action_set->texts == *set->texts) {
+      set->texts = previous->action_set->texts;
+    }
     entry->action_set = std::move(set);
   }
   return std::shared_ptr<const PrefectureEntry>(std::move(entry));

@@ -91,13 +91,16 @@ struct ActionSet {
   std::vector<ActionRecord> actions;
   // The actions' strings but their texts; identical titles are stored once.
   std::string arena;
-  TextBlocks texts;
+  // Never null. Shared with the set this one replaced when their titles and
+  // texts are the same (votes, themes, QPV codes or names changed): one
+  // copy of the texts, most of a set's bytes, for both.
+  std::shared_ptr<const TextBlocks> texts = std::make_shared<TextBlocks>();
 
   absl::string_view Str(StrRef r) const {
     return absl::string_view(arena).substr(r.offset, r.size);
   }
   // An action's title and text within its decompressed block
-  // (texts.Block(a.text.block)); "" when the block is not its.
+  // (texts->Block(a.text.block)); "" when the block is not its.
   static absl::string_view TitleIn(absl::string_view block, const ActionRecord& a);
   static absl::string_view TextIn(absl::string_view block, const ActionRecord& a);
   // The title, decompressing its block (a cursor's search, a page's last
