@@ -187,10 +187,10 @@ int Main(int argc, char** argv) {
     view = national::NextView(*view, 1 + r, {*entry}, {});
     if (r % 8 == 0 && !national::SameActionSets(grouped, *view)) {
       national::ActionSets sets = national::ActionSetsOf(*view);
-      if (national::SameTexts(sets, grouped)) ++joins_kept;
       cpu = CpuSeconds();
       index = national::IndexActionSets(sets, {&grouped, &index});
       group_cpu += CpuSeconds() - cpu;
+      if (index.joins_kept) ++joins_kept;
       grouped = std::move(sets);
       ++regroups;
     }

@@ -382,8 +382,12 @@ bool PracticeIndex::Before(const GroupKey& k, const PracticeGroup& g) const {
   return KeyBefore(k, KeyOf(g));
 }
 
+size_t PracticeIndex::SetOf(uint32_t id) const {
+  return std::upper_bound(set_base.begin(), set_base.end(), id) - set_base.begin() - 1;
+}
+
 PracticeSource PracticeIndex::SourceOf(uint32_t id) const {
-  const size_t s = std::upper_bound(set_base.begin(), set_base.end(), id) - set_base.begin() - 1;
+  const size_t s = SetOf(id);
   return {sets[s], &sets[s]->actions[id - set_base[s]]};
 }
 
@@ -523,8 +527,7 @@ bool JoinAsBefore(const ActionSets& sets, const PreviousGrouping& previous, Unio
     new_base.push_back(it->second);
   }
   const auto position = [&](uint32_t id) {
-    const size_t s = std::upper_bound(index.set_base.begin(), index.set_base.end(), id) -
-                     index.set_base.begin() - 1;
+    const size_t s = index.SetOf(id);
     return new_base[s] + (id - index.set_base[s]);
   };
   for (const PracticeGroup& g : index.groups) {

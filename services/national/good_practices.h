@@ -107,6 +107,8 @@ struct PracticeIndex {
   // The joins were a previous grouping's (IndexActionSets), no text compared.
   bool joins_kept = false;
 
+  // The place in `sets` of the set an id belongs to, and that action.
+  size_t SetOf(uint32_t id) const;
   PracticeSource SourceOf(uint32_t id) const;
 
   // Both read the sources' action sets (which must outlive the index) and

@@ -340,7 +340,7 @@ TEST_F(GoodPracticesTest, PagesEndEarlyPastTheirByteBudget) {
   small.Stop();
 }
 
-TEST_F(GoodPracticesTest, RecomputedOnlyWhenTheRevisionChanges) {
+TEST_F(GoodPracticesTest, RecomputedOnlyWhenTheActionsChange) {
   LoadActions();
   EXPECT_EQ(List().groups_size(), 4);
   const auto first = logic_->CurrentGrouping();

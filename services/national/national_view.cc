@@ -210,12 +210,14 @@ absl::StatusOr<std::shared_ptr<const PrefectureEntry>> EntryOf(
   texts.Finish();
   set->texts = std::move(blocks);
   set->arena.shrink_to_fit();
+  // What did not change is kept once: the texts, then maybe the whole set
+  // (SameAs then finds the texts shared, and compares them no more).
+  if (previous != nullptr && *previous->action_set->texts == *set->texts) {
+    set->texts = previous->action_set->texts;
+  }
   if (previous != nullptr && previous->action_set->SameAs(*set)) {
     entry->action_set = previous->action_set;
   } else {
-    if (previous != nullptr && *previous->action_set->texts == *set->texts) {
-      set->texts = previous->action_set->texts;
-    }
     entry->action_set = std::move(set);
   }
   return std::shared_ptr<const PrefectureEntry>(std::move(entry));
