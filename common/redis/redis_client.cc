@@ -7,11 +7,12 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/uio.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 
 #include <algorithm>
 #include <map>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -278,6 +279,10 @@ struct Request {
   absl::Status status;  // not OK: the request failed as a whole
   bool done = false;
   absl::CondVar cv;  // signalled when done, or to make its caller lead
+  // Set for a caller that does not wait (RoundTripAsync): run once the
+  // request is done, outside the connection's mutex, by whoever completed
+  // it. Nobody sleeps on `cv` for such a request.
+  std::function<void(Request&)> on_done;
 };
 
 }  // namespace
@@ -310,15 +315,44 @@ class RedisClient::Connection {
           queue_.erase(queued);  // never sent
         }  // else in flight: its leader reads the replies and drops them
         // We may have been woken to lead just as we timed out: pass it on.
-        if (!busy_ && !queue_.empty()) queue_.front()->cv.Signal();
+        if (!busy_) HandOff();
         return Unavailable("timed out");
       }
     }
     return request->status;
   }
 
+  // Queues a request whose on_done completes it, without waiting for it:
+  // the connection's sender thread (started on first use) leads when no
+  // caller does, so the calling thread (a gRPC callback thread) goes on
+  // taking calls, which join the next batch.
+  void Submit(const std::shared_ptr<Request>& request) {
+    absl::MutexLock lock(&mu_);
+    if (!sender_.joinable()) sender_ = std::thread([this] { SendLoop(); });
+    queue_.push_back(request);
+    if (!busy_) sender_cv_.Signal();
+  }
+
+  // Requests still queued (none once the server has drained) fail.
+  ~Connection() {
+    std::vector<std::shared_ptr<Request>> left;
+    {
+      absl::MutexLock lock(&mu_);
+      stopping_ = true;
+      sender_cv_.Signal();
+    }
+    if (sender_.joinable()) sender_.join();
+    {
+      absl::MutexLock lock(&mu_);
+      left.swap(queue_);
+    }
+    Complete(left, 0, Unavailable("the Redis client is closing"));
+  }
+
  private:
-  // Sends everything queued; called and returns with mu_ held.
+  // Sends everything queued; called and returns with mu_ held. Then hands
+  // the lead to a caller still queued, or to the sender thread when nobody
+  // queued waits (which may be this thread: it leads again).
   void Lead() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     busy_ = true;
     std::vector<std::shared_ptr<Request>> batch;
@@ -327,7 +361,39 @@ class RedisClient::Connection {
     RunBatch(batch);
     mu_.Lock();
     busy_ = false;
-    if (!queue_.empty()) queue_.front()->cv.Signal();  // the next leader
+    HandOff();
+  }
+
+  // Wakes the next leader if anything is queued: the first caller queued,
+  // or the sender thread when nobody queued waits.
+  void HandOff() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (queue_.empty()) return;
+    if (Request* waiter = FirstWaiter()) {
+      waiter->cv.Signal();
+    } else {
+      sender_cv_.Signal();
+    }
+  }
+
+  // The sender thread: leads whenever requests nobody waits for are queued
+  // and no caller leads.
+  void SendLoop() {
+    absl::MutexLock lock(&mu_);
+    while (!stopping_) {
+      if (!busy_ && !queue_.empty() && FirstWaiter() == nullptr) {
+        Lead();
+      } else {
+        sender_cv_.Wait(&mu_);
+      }
+    }
+  }
+
+  // The first queued request whose caller waits for it, or null.
+  Request* FirstWaiter() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    for (const auto& r : queue_) {
+      if (!r->on_done) return r.get();
+    }
+    return nullptr;
   }
 
   // Writes the whole batch, then reads the replies in order, completing each
@@ -354,6 +420,12 @@ class RedisClient::Connection {
         }
         std::unique_ptr<Reply> reply(static_cast<Reply*>(raw));
         replies.push_back(std::move(*reply));
+      }
+      if (r.on_done) {
+        r.replies.swap(replies);
+        r.done = true;
+        r.on_done(r);
+        continue;
       }
       absl::MutexLock lock(&mu_);
       r.replies.swap(replies);
@@ -409,11 +481,20 @@ class RedisClient::Connection {
 
   void Complete(const std::vector<std::shared_ptr<Request>>& batch, size_t first,
                 const absl::Status& status) ABSL_LOCKS_EXCLUDED(mu_) {
-    absl::MutexLock lock(&mu_);
+    {
+      absl::MutexLock lock(&mu_);
+      for (size_t i = first; i < batch.size(); ++i) {
+        if (batch[i]->on_done) continue;
+        batch[i]->status = status;
+        batch[i]->done = true;
+        batch[i]->cv.Signal();
+      }
+    }
     for (size_t i = first; i < batch.size(); ++i) {
+      if (!batch[i]->on_done) continue;
       batch[i]->status = status;
       batch[i]->done = true;
-      batch[i]->cv.Signal();
+      batch[i]->on_done(*batch[i]);
     }
   }
 
@@ -433,6 +514,9 @@ class RedisClient::Connection {
   absl::Mutex mu_;
   std::vector<std::shared_ptr<Request>> queue_ ABSL_GUARDED_BY(mu_);  // not yet sent
   bool busy_ ABSL_GUARDED_BY(mu_) = false;  // a leader is doing a round trip
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  absl::CondVar sender_cv_;  // wakes the sender thread
+  std::thread sender_;       // started by the first Submit
 
   // The leader's own (only the caller that set busy_ touches them).
   ContextPtr ctx_;
@@ -566,6 +650,69 @@ absl::StatusOr<Reply> RedisClient::Eval(Script& script, const std::vector<std::s
   }
   if (r.is_error()) return ErrorReplyToStatus(r.str);
   return r;
+}
+
+void RedisClient::RoundTripAsync(std::string wire,
+                                 std::function<void(absl::StatusOr<Reply>, std::string)> done) {
+  auto request = std::make_shared<Request>(std::move(wire), 1);
+  request->on_done = [done = std::move(done)](Request& r) {
+    if (!r.status.ok()) return done(r.status, std::move(r.wire));
+    done(std::move(r.replies[0]), std::move(r.wire));
+  };
+  Connection& connection =
+      *connections_[next_.fetch_add(1, std::memory_order_relaxed) % connections_.size()];
+  connection.Submit(request);
+}
+
+void RedisClient::CommandAsync(const std::vector<std::string>& args, ReplyCallback done) {
+  Wire wire = OneCommand(args);
+  RoundTripAsync(std::move(wire.bytes()),
+                 [done = std::move(done)](absl::StatusOr<Reply> r, std::string) {
+                   if (r.ok() && r->is_error()) return done(ErrorReplyToStatus(r->str));
+                   done(std::move(r));
+                 });
+}
+
+void RedisClient::EvalAsync(Script& script, const std::vector<std::string>& keys,
+                            const std::vector<std::string>& args, ReplyCallback done) {
+  std::string sha;
+  {
+    absl::MutexLock lock(&script.mu_);
+    sha = script.sha_;
+  }
+  Wire wire = sha.empty() ? EvalCommand("EVAL", script.body(), keys, args, nullptr)
+                          : EvalCommand("EVALSHA", sha, keys, args, nullptr);
+  // As Eval, each further round trip started from the reply before it.
+  const auto finish = [this, &script, learn = sha.empty()](absl::StatusOr<Reply> r,
+                                                           const ReplyCallback& done) {
+    if (r.ok() && r->is_error()) return done(ErrorReplyToStatus(r->str));
+    if (learn && r.ok()) {
+      // EVAL cached the script on the server; learn its sha for next time.
+      CommandAsync({"SCRIPT", "LOAD", script.body()}, [&script](absl::StatusOr<Reply> loaded) {
+        if (!loaded.ok() || loaded->type != Reply::Type::kString) return;
+        absl::MutexLock lock(&script.mu_);
+        script.sha_ = loaded->str;
+      });
+    }
+    done(std::move(r));
+  };
+  RoundTripAsync(std::move(wire.bytes()), [this, &script, finish, done = std::move(done)](
+                                              absl::StatusOr<Reply> r, std::string sent) mutable {
+    if (!r.ok() || !r->is_error() || !absl::StartsWith(r->str, "NOSCRIPT")) {
+      return finish(std::move(r), done);
+    }
+    // Redis restarted and lost its script cache: load the body once
+    // more, then send the same command again.
+    CommandAsync({"SCRIPT", "LOAD", script.body()},
+                 [this, finish, done = std::move(done),
+                  sent = std::move(sent)](absl::StatusOr<Reply> loaded) mutable {
+                   if (!loaded.ok()) return done(loaded.status());
+                   RoundTripAsync(std::move(sent), [finish, done = std::move(done)](
+                                                       absl::StatusOr<Reply> r, std::string) {
+                     finish(std::move(r), done);
+                   });
+                 });
+  });
 }
 
 absl::Status RedisClient::Ping() {

@@ -127,6 +127,16 @@ class RedisClient {
   absl::StatusOr<Reply> Eval(Script& script, const std::vector<std::string>& keys,
                              const std::vector<std::string>& args, const InPlaceArg& last);
 
+  // The same without waiting, for a caller that must not sleep (a callback
+  // gRPC handler): `done` gets the result once the reply is in. It runs on
+  // the thread that read the reply, which may be this one before the call
+  // returns (an idle connection is led by its caller), and must not block;
+  // it may start another asynchronous call.
+  using ReplyCallback = std::function<void(absl::StatusOr<Reply>)>;
+  void CommandAsync(const std::vector<std::string>& args, ReplyCallback done);
+  void EvalAsync(Script& script, const std::vector<std::string>& keys,
+                 const std::vector<std::string>& args, ReplyCallback done);
+
   // PING; UNAVAILABLE when Redis cannot be reached.
   absl::Status Ping();
 
@@ -146,6 +156,10 @@ class RedisClient {
                                                std::string* sent = nullptr);
   absl::StatusOr<Reply> Eval(Script& script, const std::vector<std::string>& keys,
                              const std::vector<std::string>& args, const InPlaceArg* last);
+  // RoundTrip for one command, without waiting: `done` gets its reply and
+  // the wire it sent.
+  void RoundTripAsync(std::string wire,
+                      std::function<void(absl::StatusOr<Reply>, std::string)> done);
 
   const Options options_;
   const Endpoint endpoint_;

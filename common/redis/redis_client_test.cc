@@ -11,7 +11,9 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
+#include "common/util/await.h"
 #include "gtest/gtest.h"
 #include "tests/support/redis_server.h"
 #include "tests/support/status_matchers.h"
@@ -376,6 +378,187 @@ TEST_F(RedisClientTest, BigCommandsAreWrittenWholeBesideSmallOnes) {
   for (int t = 0; t < 4; ++t) {
     EXPECT_EQ(client_->Command({"GET", absl::StrCat("small", t)})->str, "200");
   }
+}
+
+// How many times Redis ran `command` (INFO commandstats), -1 if unknown.
+int64_t CommandCalls(RedisClient& client, const std::string& command) {
+  auto stats = client.Command({"INFO", "commandstats"});
+  if (!stats.ok()) return -1;
+  const std::string field = absl::StrCat("cmdstat_", command, ":calls=");
+  const size_t at = stats->str.find(field);
+  if (at == std::string::npos) return 0;
+  int64_t n = -1;
+  const size_t from = at + field.size();
+  return absl::SimpleAtoi(stats->str.substr(from, stats->str.find(',', from) - from), &n) ? n : -1;
+}
+
+// The asynchronous calls: the same replies and statuses as the blocking
+// ones, delivered to a callback.
+absl::StatusOr<Reply> AwaitCommand(RedisClient& client, const std::vector<std::string>& args) {
+  return util::Await<Reply>(
+      [&](RedisClient::ReplyCallback done) { client.CommandAsync(args, std::move(done)); });
+}
+absl::StatusOr<Reply> AwaitEval(RedisClient& client, Script& script,
+                                const std::vector<std::string>& keys,
+                                const std::vector<std::string>& args) {
+  return util::Await<Reply>([&](RedisClient::ReplyCallback done) {
+    client.EvalAsync(script, keys, args, std::move(done));
+  });
+}
+
+TEST_F(RedisClientTest, AsyncCallsGetTheRepliesAndStatusesOfBlockingOnes) {
+  ASSERT_THAT(AwaitCommand(*client_, {"SET", "a", "1"}), IsOk());
+  auto got = AwaitCommand(*client_, {"GET", "a"});
+  ASSERT_THAT(got, IsOk());
+  EXPECT_EQ(got->str, "1");
+  EXPECT_TRUE(AwaitCommand(*client_, {"GET", "none"})->is_nil());
+  EXPECT_THAT(AwaitCommand(*client_, {"HGET", "a", "f"}), StatusIs(absl::StatusCode::kInternal));
+
+  Script script(
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then "
+      "return redis.error_reply('QPV_ABORTED same') end "
+      "redis.call('SET', KEYS[1], ARGV[1]) return {1, ARGV[1]}");
+  auto first = AwaitEval(*client_, script, {"s"}, {"x"});  // EVAL, then the sha is learnt
+  ASSERT_THAT(first, IsOk());
+  ASSERT_EQ(first->elements.size(), 2u);
+  EXPECT_EQ(first->elements[1].str, "x");
+  EXPECT_THAT(AwaitEval(*client_, script, {"s"}, {"x"}), StatusIs(absl::StatusCode::kAborted));
+  // The sha is learnt in the background: wait until calls use EVALSHA.
+  for (int i = 0; i < 50 && CommandCalls(*client_, "evalsha") == 0; ++i) {
+    ASSERT_THAT(AwaitEval(*client_, script, {"s"}, {absl::StrCat("w", i)}), IsOk());
+  }
+  const int64_t evalsha = CommandCalls(*client_, "evalsha");
+  ASSERT_GT(evalsha, 0);
+  // After a flush: EVALSHA fails, the script is loaded again and the same
+  // command sent once more.
+  ASSERT_THAT(client_->Command({"SCRIPT", "FLUSH"}), IsOk());
+  auto again = AwaitEval(*client_, script, {"s"}, {"y"});
+  ASSERT_THAT(again, IsOk());
+  EXPECT_EQ(again->elements[1].str, "y");
+  EXPECT_EQ(client_->Command({"GET", "s"})->str, "y");
+  EXPECT_EQ(CommandCalls(*client_, "evalsha"), evalsha + 2);
+}
+
+// Asynchronous calls started from many threads, and from the callbacks
+// themselves, mixed with blocking calls on the same connections: each gets
+// its own reply, none is lost, and no caller waits for an asynchronous one.
+TEST_F(RedisClientTest, AsyncAndBlockingCallsShareTheConnections) {
+  std::unique_ptr<RedisClient> client = Connect(2, Options().command_timeout);
+  ASSERT_NE(client, nullptr);
+  constexpr int kThreads = 16, kCalls = 300;
+  std::atomic<int> wrong{0}, completed{0};
+  absl::Notification all_done;
+  const auto count = [&](bool right) {
+    if (!right) ++wrong;
+    if (completed.fetch_add(1) + 1 == kThreads * kCalls * 2) all_done.Notify();
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kCalls; ++i) {
+        const std::string want = absl::StrCat("async-", t, "-", i);
+        // A second call started from the first one's callback.
+        client->CommandAsync({"ECHO", want}, [&, want, t](absl::StatusOr<Reply> r) {
+          count(r.ok() && r->str == want);
+          client->CommandAsync({"INCR", absl::StrCat("chained:", t)},
+                               [&](absl::StatusOr<Reply> r) { count(r.ok()); });
+        });
+        if (i % 3 == 0) {
+          const std::string sync = absl::StrCat("sync-", t, "-", i);
+          auto r = client->Command({"ECHO", sync});
+          if (!r.ok() || r->str != sync) ++wrong;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  ASSERT_TRUE(all_done.WaitForNotificationWithTimeout(absl::Seconds(30)))
+      << completed.load() << " of " << kThreads * kCalls * 2 << " completed";
+  EXPECT_EQ(wrong.load(), 0);
+  for (int t = 0; t < kThreads; ++t) {
+    EXPECT_EQ(client->Command({"GET", absl::StrCat("chained:", t)})->str, std::to_string(kCalls));
+  }
+}
+
+TEST_F(RedisClientTest, AsyncCallsFailFastWhileDown) {
+  ASSERT_THAT(AwaitCommand(*client_, {"PING"}), IsOk());
+  server_.Stop(/*crash=*/false);
+  const absl::Time start = absl::Now();
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_THAT(AwaitCommand(*client_, {"PING"}), StatusIs(absl::StatusCode::kUnavailable));
+  }
+  Script script("return 1");
+  EXPECT_THAT(AwaitEval(*client_, script, {}, {}), StatusIs(absl::StatusCode::kUnavailable));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+  server_.Start();
+  bool back = false;
+  for (int i = 0; i < 20 && !back; ++i) {
+    back = AwaitCommand(*client_, {"PING"}).ok();
+    if (!back) absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_TRUE(back);
+}
+
+// Asynchronous calls while Redis is frozen: each completes, UNAVAILABLE,
+// within about twice the timeout, and calls work again once it is back.
+TEST_F(RedisClientTest, FrozenRedisFailsTheAsyncCallsThenRecovers) {
+  std::unique_ptr<RedisClient> client = Connect(2, absl::Milliseconds(500));
+  ASSERT_NE(client, nullptr);
+  ASSERT_THAT(AwaitCommand(*client, {"SET", "before", "1"}), IsOk());
+  const pid_t pid = RedisPid(*client);
+  ASSERT_GT(pid, 0);
+  ASSERT_EQ(kill(pid, SIGSTOP), 0);
+  constexpr int kCalls = 16;
+  std::atomic<int> unavailable{0}, other{0}, completed{0};
+  absl::Notification all_done;
+  const absl::Time start = absl::Now();
+  for (int i = 0; i < kCalls; ++i) {
+    client->CommandAsync({"ECHO", absl::StrCat("frozen-", i)}, [&](absl::StatusOr<Reply> r) {
+      ++(!r.ok() && r.status().code() == absl::StatusCode::kUnavailable ? unavailable : other);
+      if (completed.fetch_add(1) + 1 == kCalls) all_done.Notify();
+    });
+  }
+  const bool done = all_done.WaitForNotificationWithTimeout(absl::Seconds(10));
+  const absl::Duration waited = absl::Now() - start;
+  ASSERT_EQ(kill(pid, SIGCONT), 0);
+  ASSERT_TRUE(done) << completed.load() << " of " << kCalls << " completed";
+  EXPECT_EQ(unavailable.load(), kCalls);
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_LT(waited, absl::Seconds(3));
+  bool back = false;
+  for (int i = 0; i < 20 && !back; ++i) {
+    back = AwaitCommand(*client, {"PING"}).ok();
+    if (!back) absl::SleepFor(absl::Milliseconds(100));
+  }
+  ASSERT_TRUE(back);
+  EXPECT_EQ(AwaitCommand(*client, {"GET", "before"})->str, "1");
+}
+
+// Asynchronous calls queued while a blocking call leads the connection are
+// sent once it is done, with no further call to start them.
+TEST_F(RedisClientTest, AsyncCallsQueuedBehindABlockingLeaderAreSent) {
+  constexpr int kCalls = 4;
+  std::atomic<int> ok{0}, completed{0};  // outlive the client, which fails what it still holds
+  absl::Notification all_done;
+  std::unique_ptr<RedisClient> client = Connect(1, absl::Seconds(3));
+  ASSERT_NE(client, nullptr);
+  ASSERT_THAT(client->Command({"SET", "k", "v"}), IsOk());
+  const pid_t pid = RedisPid(*client);
+  ASSERT_GT(pid, 0);
+  ASSERT_EQ(kill(pid, SIGSTOP), 0);  // the blocking call below waits for Redis as leader
+  std::thread leader([&] { EXPECT_THAT(client->Command({"GET", "k"}), IsOk()); });
+  absl::SleepFor(absl::Milliseconds(200));
+  for (int i = 0; i < kCalls; ++i) {
+    client->CommandAsync({"GET", "k"}, [&](absl::StatusOr<Reply> r) {
+      if (r.ok() && r->str == "v") ++ok;
+      if (completed.fetch_add(1) + 1 == kCalls) all_done.Notify();
+    });
+  }
+  absl::SleepFor(absl::Milliseconds(200));
+  ASSERT_EQ(kill(pid, SIGCONT), 0);
+  leader.join();
+  EXPECT_TRUE(all_done.WaitForNotificationWithTimeout(absl::Seconds(5)));
+  EXPECT_EQ(ok.load(), kCalls);
 }
 
 TEST(RedisClientOptions, RejectsABadPoolOrTimeout) {

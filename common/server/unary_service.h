@@ -32,7 +32,6 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "google/protobuf/empty.pb.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/logging/log.h"
@@ -41,17 +40,20 @@
 #include "common/server/request_parser.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status.h"
+#include "google/protobuf/empty.pb.h"
+#include "grpcpp/impl/codegen/server_callback_handlers.h"
 #include "grpcpp/impl/rpc_service_method.h"
 #include "grpcpp/impl/service_type.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/method_handler.h"
+#include "grpcpp/support/server_callback.h"
 #include "grpcpp/support/sync_stream.h"
 
 namespace qpv::server {
 
 // The call's deadline (InfiniteFuture when the client set none).
-inline absl::Time DeadlineOf(const grpc::ServerContext* ctx) {
+inline absl::Time DeadlineOf(const grpc::ServerContextBase* ctx) {
   const auto d = ctx->deadline();
   if (d == std::chrono::system_clock::time_point::max()) return absl::InfiniteFuture();
   return absl::FromChrono(d);
@@ -88,6 +90,13 @@ inline grpc::Slice ResponseSlice(const SerializedResponse& r) {
 inline grpc::Slice ResponseSlice(const std::string& bytes) { return grpc::Slice(bytes); }
 
 class UnaryService : public grpc::Service {
+ public:
+  // What an asynchronous handler (AddAsync) is given to complete its call.
+  template <typename Resp>
+  using Reply = std::function<void(absl::StatusOr<Resp>)>;
+  template <typename Req, typename Resp>
+  using AsyncHandler = std::function<void(const Req&, absl::Time deadline, Reply<Resp> reply)>;
+
  protected:
   // `service` is the full proto name; `domain` names the service in errors.
   UnaryService(std::string service, std::string domain)
@@ -127,6 +136,49 @@ class UnaryService : public grpc::Service {
         name->c_str(), grpc::internal::RpcMethod::NORMAL_RPC,
         new grpc::internal::RpcMethodHandler<UnaryService, grpc::ByteBuffer, grpc::ByteBuffer>(
             std::move(handler), this)));
+  }
+
+  // A method whose handler does not block (AsyncHandler): it starts the
+  // work (e.g. RedisClient::EvalAsync) and returns; `reply` is called once,
+  // from any thread, with the result. The request is valid only until the
+  // handler returns. Served by gRPC's callback API: no thread waits for the
+  // call while its work is under way, where a blocking handler sleeps
+  // through it on a thread of its own.
+  template <typename Req, typename Resp>
+  void AddAsync(const char* method, AsyncHandler<Req, Resp> fn) {
+    names_.push_back(absl::StrCat("/", service_, "/", method));
+    const std::string* name = &names_.back();
+    auto start = [this, fn = std::move(fn), name](grpc::CallbackServerContext* ctx,
+                                                  const grpc::ByteBuffer* in,
+                                                  grpc::ByteBuffer* out) {
+      grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+      Drain& drain = Drain::Get();
+      if (!drain.Enter()) {
+        reactor->Finish(Fail(*name, DrainingStatus()));
+        return reactor;
+      }
+      Req req;
+      const absl::Status parsed = ParseRequest(*in, &req);
+      if (!parsed.ok()) {
+        drain.Exit();
+        reactor->Finish(Fail(*name, parsed));
+        return reactor;
+      }
+      fn(req, DeadlineOf(ctx), [this, name, reactor, out, &drain](absl::StatusOr<Resp> resp) {
+        drain.Exit();
+        if (!resp.ok()) return reactor->Finish(Fail(*name, resp.status()));
+        grpc::Slice slice = ResponseSlice(*resp);
+        *out = grpc::ByteBuffer(&slice, 1);
+        reactor->Finish(grpc::Status::OK);
+      });
+      return reactor;
+    };
+    AddMethod(new grpc::internal::RpcServiceMethod(name->c_str(),
+                                                   grpc::internal::RpcMethod::NORMAL_RPC, nullptr));
+    MarkMethodRawCallback(
+        static_cast<int>(names_.size() - 1),
+        new grpc::internal::CallbackUnaryHandler<grpc::ByteBuffer, grpc::ByteBuffer>(
+            std::move(start)));
   }
 
   template <typename Req, typename Resp>
@@ -177,6 +229,13 @@ class UnaryService : public grpc::Service {
            ByteBudget* budget = nullptr) {
     Add<Req, Resp>(
         method, [logic, fn](const Req& r, absl::Time) { return (logic->*fn)(r); }, budget);
+  }
+  template <typename Logic, typename Req, typename Resp>
+  void AddAsync(const char* method, Logic* logic,
+                void (Logic::*fn)(const Req&, absl::Time, Reply<Resp>)) {
+    AddAsync<Req, Resp>(method, [logic, fn](const Req& r, absl::Time d, Reply<Resp> reply) {
+      (logic->*fn)(r, d, std::move(reply));
+    });
   }
   // Methods that return google.protobuf.Empty.
   template <typename Logic, typename Req>
