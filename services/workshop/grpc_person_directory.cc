@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/logging/log.h"
+#include "common/util/await.h"
 #include "grpcpp/client_context.h"
 
 namespace qpv::workshop {
@@ -72,23 +73,38 @@ absl::StatusOr<PersonInfo> GrpcPersonDirectory::LookupPerson(absl::string_view n
 
 absl::StatusOr<qpv::common::v1::ActorCategory> GrpcPersonDirectory::LookupOrganization(
     absl::string_view name, absl::Time deadline) {
+  return util::Await<qpv::common::v1::ActorCategory>(
+      [&](CategoryCallback done) { LookupOrganizationAsync(name, deadline, std::move(done)); });
+}
+
+void GrpcPersonDirectory::LookupOrganizationAsync(absl::string_view name, absl::Time deadline,
+                                                  CategoryCallback done) {
   const absl::Time now = clock_->Now();
   {
     absl::MutexLock lock(&mu_);
     auto it = categories_.find(std::string(name));
-    if (it != categories_.end() && it->second.expires > now) return it->second.category;
+    if (it != categories_.end() && it->second.expires > now) return done(it->second.category);
   }
-  grpc::ClientContext ctx;
-  ctx.set_deadline(absl::ToChronoTime(CallDeadline(deadline)));
-  qpv::stakeholder::v1::GetOrganizationRequest req;
-  req.set_name(std::string(name));
-  qpv::stakeholder::v1::Organization org;
-  const grpc::Status status = stub_->GetOrganization(&ctx, req, &org);
-  if (!status.ok()) return MapError(status, "organization");
-  absl::MutexLock lock(&mu_);
-  if (categories_.size() >= kMaxCached) categories_.clear();
-  categories_[std::string(name)] = {org.category(), now + cache_ttl_};
-  return org.category();
+  // What the call needs until it completes; its callback owns it.
+  struct Call {
+    grpc::ClientContext ctx;
+    qpv::stakeholder::v1::GetOrganizationRequest req;
+    qpv::stakeholder::v1::Organization org;
+  };
+  auto call = std::make_shared<Call>();
+  call->ctx.set_deadline(absl::ToChronoTime(CallDeadline(deadline)));
+  call->req.set_name(std::string(name));
+  stub_->async()->GetOrganization(
+      &call->ctx, &call->req, &call->org,
+      [this, call, now, done = std::move(done)](grpc::Status status) {
+        if (!status.ok()) return done(MapError(status, "organization"));
+        {
+          absl::MutexLock lock(&mu_);
+          if (categories_.size() >= kMaxCached) categories_.clear();
+          categories_[call->req.name()] = {call->org.category(), now + cache_ttl_};
+        }
+        done(call->org.category());
+      });
 }
 
 }  // namespace qpv::workshop

@@ -25,8 +25,12 @@ class GrpcPersonDirectory : public PersonDirectory {
 
   absl::StatusOr<PersonInfo> LookupPerson(absl::string_view name,
                                           absl::Time deadline) override;
+  // Awaits LookupOrganizationAsync.
   absl::StatusOr<qpv::common::v1::ActorCategory> LookupOrganization(
       absl::string_view name, absl::Time deadline) override;
+  // From the cache at once, else through gRPC's callback API.
+  void LookupOrganizationAsync(absl::string_view name, absl::Time deadline,
+                               CategoryCallback done) override;
 
  private:
   absl::Time CallDeadline(absl::Time incoming);

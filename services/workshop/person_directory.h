@@ -4,6 +4,7 @@
 #ifndef QPV_SERVICES_WORKSHOP_PERSON_DIRECTORY_H_
 #define QPV_SERVICES_WORKSHOP_PERSON_DIRECTORY_H_
 
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -33,6 +34,15 @@ class PersonDirectory {
   // UNAVAILABLE when the directory cannot answer before `deadline`.
   virtual absl::StatusOr<qpv::common::v1::ActorCategory> LookupOrganization(
       absl::string_view name, absl::Time deadline) = 0;
+
+  // LookupOrganization without waiting, for a handler that must not block:
+  // `done` gets the result, on this thread or another. By default it is
+  // the blocking lookup.
+  using CategoryCallback = std::function<void(absl::StatusOr<qpv::common::v1::ActorCategory>)>;
+  virtual void LookupOrganizationAsync(absl::string_view name, absl::Time deadline,
+                                       CategoryCallback done) {
+    done(LookupOrganization(name, deadline));
+  }
 };
 
 }  // namespace qpv::workshop

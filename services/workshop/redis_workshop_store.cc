@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/status/status.h"
+#include "common/util/await.h"
 #include "common/util/clock.h"
 #include "services/workshop/contribution_wire.h"
 
@@ -589,22 +590,45 @@ absl::StatusOr<Contribution> RedisWorkshopStore::CreateContribution(
     absl::string_view prefecture, absl::string_view workshop_id,
     absl::string_view contribution_id, const Contribution& contribution,
     absl::string_view request_id) {
+  return util::Await<Contribution>([&](ContributionCallback done) {
+    CreateContributionAsync(prefecture, workshop_id, contribution_id, contribution, request_id,
+                            std::move(done));
+  });
+}
+
+void RedisWorkshopStore::CreateContributionAsync(
+    absl::string_view prefecture, absl::string_view workshop_id, absl::string_view contribution_id,
+    const Contribution& contribution, absl::string_view request_id, ContributionCallback done) {
   const std::string p = Prefix(prefecture);
   const std::string wkey = WorkshopKey(prefecture, workshop_id);
   const std::string cprefix = ContribPrefix(prefecture, workshop_id);
   Contribution stored = contribution;
   stored.clear_vote_count();
-  auto reply = Wrote(
-      prefecture, workshop_id,
-      redis_->Eval(CreateContributionScript(),
-                   {wkey, cprefix + std::string(contribution_id), wkey + ":contribs",
-                    absl::StrCat(p, "req:c:", workshop_id, ":", request_id), p + "seq"},
-                   {cprefix, std::string(contribution_id), stored.SerializeAsString(),
-                    contribution.etag(), request_id.empty() ? "0" : "1", kTtlSeconds}));
-  // A new contribution is exactly what was sent, with no votes; a replayed
-  // request_id answers the first contribution as stored.
-  if (reply.ok() && reply->type != Reply::Type::kArray) return stored;
-  return Decode<Contribution>(reply, &ContributionFromHash);
+  std::string bytes = stored.SerializeAsString();
+  redis_->EvalAsync(
+      CreateContributionScript(),
+      {wkey, cprefix + std::string(contribution_id), wkey + ":contribs",
+       absl::StrCat(p, "req:c:", workshop_id, ":", request_id), p + "seq"},
+      {cprefix, std::string(contribution_id), std::move(bytes), contribution.etag(),
+       request_id.empty() ? "0" : "1", kTtlSeconds},
+      [this, prefecture = std::string(prefecture), workshop_id = std::string(workshop_id),
+       stored = std::move(stored), done = std::move(done)](absl::StatusOr<Reply> reply) mutable {
+        // A new contribution is exactly what was sent, with no votes; a
+        // replayed request_id answers the first contribution as stored.
+        if (reply.ok() && reply->type != Reply::Type::kArray) {
+          return done(
+              Wrote(prefecture, workshop_id, absl::StatusOr<Contribution>(std::move(stored))));
+        }
+        done(Wrote(prefecture, workshop_id, Decode<Contribution>(reply, &ContributionFromHash)));
+      });
+}
+
+redis::RedisClient::ReplyCallback RedisWorkshopStore::WroteContribution(
+    absl::string_view prefecture, absl::string_view workshop_id, ContributionCallback done) {
+  return [this, prefecture = std::string(prefecture), workshop_id = std::string(workshop_id),
+          done = std::move(done)](absl::StatusOr<Reply> reply) {
+    done(Wrote(prefecture, workshop_id, Decode<Contribution>(reply, &ContributionFromHash)));
+  };
 }
 
 absl::StatusOr<Contribution> RedisWorkshopStore::GetContribution(
@@ -634,12 +658,21 @@ absl::StatusOr<Contribution> RedisWorkshopStore::ReplaceContribution(
 absl::StatusOr<Contribution> RedisWorkshopStore::VoteContribution(
     absl::string_view prefecture, absl::string_view workshop_id,
     absl::string_view contribution_id, absl::string_view person) {
+  return util::Await<Contribution>([&](ContributionCallback done) {
+    VoteContributionAsync(prefecture, workshop_id, contribution_id, person, std::move(done));
+  });
+}
+
+void RedisWorkshopStore::VoteContributionAsync(absl::string_view prefecture,
+                                               absl::string_view workshop_id,
+                                               absl::string_view contribution_id,
+                                               absl::string_view person,
+                                               ContributionCallback done) {
   const std::string wkey = WorkshopKey(prefecture, workshop_id);
   const std::string ckey = ContribPrefix(prefecture, workshop_id) + std::string(contribution_id);
-  return Wrote(prefecture, workshop_id, Decode<Contribution>(
-      redis_->Eval(VoteScript(), {wkey, ckey, ckey + ":voters", wkey + ":persons"},
-                   {RegPrefix(prefecture, workshop_id), std::string(person)}),
-      &ContributionFromHash));
+  redis_->EvalAsync(VoteScript(), {wkey, ckey, ckey + ":voters", wkey + ":persons"},
+                    {RegPrefix(prefecture, workshop_id), std::string(person)},
+                    WroteContribution(prefecture, workshop_id, std::move(done)));
 }
 
 absl::StatusOr<std::vector<Listed<std::string>>> RedisWorkshopStore::ListContributionsWire(

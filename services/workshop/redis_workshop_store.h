@@ -78,11 +78,16 @@ class RedisWorkshopStore : public WorkshopStore {
       absl::string_view prefecture, absl::string_view workshop_id, int64_t after_seq,
       int limit) override;
 
+  // Awaits CreateContributionAsync.
   absl::StatusOr<Contribution> CreateContribution(absl::string_view prefecture,
                                                   absl::string_view workshop_id,
                                                   absl::string_view contribution_id,
                                                   const Contribution& contribution,
                                                   absl::string_view request_id) override;
+  // One EVALSHA through RedisClient::EvalAsync.
+  void CreateContributionAsync(absl::string_view prefecture, absl::string_view workshop_id,
+                               absl::string_view contribution_id, const Contribution& contribution,
+                               absl::string_view request_id, ContributionCallback done) override;
   absl::StatusOr<Contribution> GetContribution(absl::string_view prefecture,
                                                absl::string_view workshop_id,
                                                absl::string_view contribution_id) override;
@@ -91,10 +96,14 @@ class RedisWorkshopStore : public WorkshopStore {
                                                    absl::string_view contribution_id,
                                                    const Contribution& next,
                                                    absl::string_view expected_etag) override;
+  // Awaits VoteContributionAsync.
   absl::StatusOr<Contribution> VoteContribution(absl::string_view prefecture,
                                                 absl::string_view workshop_id,
                                                 absl::string_view contribution_id,
                                                 absl::string_view person) override;
+  void VoteContributionAsync(absl::string_view prefecture, absl::string_view workshop_id,
+                             absl::string_view contribution_id, absl::string_view person,
+                             ContributionCallback done) override;
   absl::StatusOr<std::vector<Listed<std::string>>> ListContributionsWire(
       absl::string_view prefecture, absl::string_view workshop_id, int64_t after_seq,
       int limit) override;
@@ -107,6 +116,11 @@ class RedisWorkshopStore : public WorkshopStore {
   // write that may have changed its hash is done, whatever came of it.
   template <typename T>
   T Wrote(absl::string_view prefecture, absl::string_view workshop_id, T result);
+  // What an asynchronous write of a contribution completes with: its
+  // reply decoded, the workshop's cache entry invalidated, then `done`.
+  redis::RedisClient::ReplyCallback WroteContribution(absl::string_view prefecture,
+                                                      absl::string_view workshop_id,
+                                                      ContributionCallback done);
 
   redis::RedisClient* redis_;
   redis::TrackedReads* cache_;

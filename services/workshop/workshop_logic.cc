@@ -1,21 +1,22 @@
 #include "services/workshop/workshop_logic.h"
 
 #include <algorithm>
-#include <cctype>
 #include <atomic>
+#include <cctype>
 #include <functional>
 #include <optional>
 #include <set>
 
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/cord.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/filter/filter.h"
 #include "common/pagination/page_token.h"
 #include "common/status/status.h"
+#include "common/util/await.h"
 #include "common/validation/resource_name.h"
 #include "common/validation/validation.h"
 #include "services/workshop/contribution_wire.h"
@@ -805,6 +806,14 @@ absl::StatusOr<Registration> WorkshopLogic::RecordAttendance(
 
 absl::StatusOr<Contribution> WorkshopLogic::CreateContribution(
     const wsv1::CreateContributionRequest& req, absl::Time deadline) {
+  return util::Await<Contribution>([&](WorkshopStore::ContributionCallback done) {
+    CreateContributionAsync(req, deadline, std::move(done));
+  });
+}
+
+void WorkshopLogic::CreateContributionAsync(const wsv1::CreateContributionRequest& req,
+                                            absl::Time deadline,
+                                            WorkshopStore::ContributionCallback done) {
   FieldViolations v;
   std::vector<std::string> ids;
   auto parent = ParseResourceName("parent", req.parent(), {"prefectures", "workshops"});
@@ -817,29 +826,45 @@ absl::StatusOr<Contribution> WorkshopLogic::CreateContribution(
     ValidateContribution(v, req.contribution(), ids.empty() ? "" : ids[0], "contribution.",
                          nullptr);
   }
-  QPV_RETURN_IF_ERROR(v.ToStatus());
-  QPV_RETURN_IF_ERROR(CheckServed(ids[0]));
+  if (absl::Status s = v.ToStatus(); !s.ok()) return done(s);
+  if (absl::Status s = CheckServed(ids[0]); !s.ok()) return done(s);
 
+  // What the steps below need once this request is gone.
+  struct Pending {
+    std::string prefecture, workshop, parent, request_id;
+    Contribution c;
+    WorkshopStore::ContributionCallback done;
+  };
+  auto pending = std::make_shared<Pending>(
+      Pending{ids[0], ids[1], req.parent(), req.request_id(), Contribution(), std::move(done)});
   const Contribution& in = req.contribution();
-  Contribution c;
-  ApplyContribution(c, in, ContributionUpdatable());
-  if (!in.organization().empty()) {
-    auto category = directory_->LookupOrganization(in.organization(), deadline);
-    if (category.status().code() == absl::StatusCode::kNotFound) {
-      return FieldError(absl::StatusCode::kNotFound, "contribution.organization",
-                        absl::StrCat(in.organization(), " does not exist"),
-                        "ORGANIZATION_NOT_FOUND");
-    }
-    if (!category.ok()) return category.status();
-    c.set_organization_category(*category);
-  }
-  const absl::Time now = clock_->Now();
-  const std::string id = ids_->NewId();
-  c.set_name(absl::StrCat(req.parent(), "/contributions/", id));
-  *c.mutable_create_time() = ToProto(now);
-  *c.mutable_update_time() = ToProto(now);
-  c.set_etag(NewEtag(c.name(), now));
-  return store_->CreateContribution(ids[0], ids[1], id, c, req.request_id());
+  ApplyContribution(pending->c, in, ContributionUpdatable());
+  // Stamped and stored once the organization's category is known.
+  auto store = [this, pending] {
+    Contribution& c = pending->c;
+    const absl::Time now = clock_->Now();
+    const std::string id = ids_->NewId();
+    c.set_name(absl::StrCat(pending->parent, "/contributions/", id));
+    *c.mutable_create_time() = ToProto(now);
+    *c.mutable_update_time() = ToProto(now);
+    c.set_etag(NewEtag(c.name(), now));
+    store_->CreateContributionAsync(pending->prefecture, pending->workshop, id, c,
+                                    pending->request_id, std::move(pending->done));
+  };
+  if (in.organization().empty()) return store();
+  directory_->LookupOrganizationAsync(
+      in.organization(), deadline,
+      [pending, store,
+       organization = in.organization()](absl::StatusOr<qpv::common::v1::ActorCategory> category) {
+        if (category.status().code() == absl::StatusCode::kNotFound) {
+          return pending->done(FieldError(absl::StatusCode::kNotFound, "contribution.organization",
+                                          absl::StrCat(organization, " does not exist"),
+                                          "ORGANIZATION_NOT_FOUND"));
+        }
+        if (!category.ok()) return pending->done(category.status());
+        pending->c.set_organization_category(*category);
+        store();
+      });
 }
 
 absl::StatusOr<Contribution> WorkshopLogic::GetContribution(
@@ -937,7 +962,14 @@ absl::StatusOr<Contribution> WorkshopLogic::UpdateContribution(
 }
 
 absl::StatusOr<Contribution> WorkshopLogic::VoteContribution(
-    const wsv1::VoteContributionRequest& req, absl::Time) {
+    const wsv1::VoteContributionRequest& req, absl::Time deadline) {
+  return util::Await<Contribution>([&](WorkshopStore::ContributionCallback done) {
+    VoteContributionAsync(req, deadline, std::move(done));
+  });
+}
+
+void WorkshopLogic::VoteContributionAsync(const wsv1::VoteContributionRequest& req, absl::Time,
+                                          WorkshopStore::ContributionCallback done) {
   FieldViolations v;
   std::vector<std::string> ids;
   auto name = ParseResourceName("name", req.name(), {"prefectures", "workshops", "contributions"});
@@ -948,9 +980,9 @@ absl::StatusOr<Contribution> WorkshopLogic::VoteContribution(
   if (person.ok() && !ids.empty() && (*person)[0] != ids[0]) {
     v.Add("person", absl::StrCat("must be a person of préfecture ", ids[0]));
   }
-  QPV_RETURN_IF_ERROR(v.ToStatus());
-  QPV_RETURN_IF_ERROR(CheckServed(ids[0]));
-  return store_->VoteContribution(ids[0], ids[1], ids[2], req.person());
+  if (absl::Status s = v.ToStatus(); !s.ok()) return done(s);
+  if (absl::Status s = CheckServed(ids[0]); !s.ok()) return done(s);
+  store_->VoteContributionAsync(ids[0], ids[1], ids[2], req.person(), std::move(done));
 }
 
 }  // namespace qpv::workshop

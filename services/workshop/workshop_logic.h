@@ -68,8 +68,14 @@ class WorkshopLogic {
   absl::StatusOr<Registration> RecordAttendance(const wsv1::RecordAttendanceRequest& req,
                                                 absl::Time deadline);
 
+  // Awaits CreateContributionAsync.
   absl::StatusOr<Contribution> CreateContribution(const wsv1::CreateContributionRequest& req,
                                                   absl::Time deadline);
+  // Without blocking (the directory and the store called asynchronously):
+  // `done` gets the result, on this thread or another. `req` is read
+  // before this returns.
+  void CreateContributionAsync(const wsv1::CreateContributionRequest& req, absl::Time deadline,
+                               WorkshopStore::ContributionCallback done);
   absl::StatusOr<Contribution> GetContribution(const wsv1::GetContributionRequest& req,
                                                absl::Time deadline);
   // The ListContributionsResponse in wire form: unfiltered, no
@@ -78,8 +84,11 @@ class WorkshopLogic {
                                                 absl::Time deadline);
   absl::StatusOr<Contribution> UpdateContribution(const wsv1::UpdateContributionRequest& req,
                                                   absl::Time deadline);
+  // Awaits VoteContributionAsync.
   absl::StatusOr<Contribution> VoteContribution(const wsv1::VoteContributionRequest& req,
                                                 absl::Time deadline);
+  void VoteContributionAsync(const wsv1::VoteContributionRequest& req, absl::Time deadline,
+                             WorkshopStore::ContributionCallback done);
 
  private:
   absl::Status CheckServed(absl::string_view prefecture) const;

@@ -16,11 +16,13 @@ WorkshopServiceImpl::WorkshopServiceImpl(WorkshopLogic* logic)
   Add("ListRegistrations", logic, &WorkshopLogic::ListRegistrations);
   Add("WithdrawRegistration", logic, &WorkshopLogic::WithdrawRegistration);
   Add("RecordAttendance", logic, &WorkshopLogic::RecordAttendance);
-  Add("CreateContribution", logic, &WorkshopLogic::CreateContribution);
+  // Writes of one script each: served on the callback API, no thread
+  // sleeps while Redis runs the script.
+  AddAsync("CreateContribution", logic, &WorkshopLogic::CreateContributionAsync);
   Add("GetContribution", logic, &WorkshopLogic::GetContribution);
   Add("ListContributions", logic, &WorkshopLogic::ListContributions);  // in wire form
   Add("UpdateContribution", logic, &WorkshopLogic::UpdateContribution);
-  Add("VoteContribution", logic, &WorkshopLogic::VoteContribution);
+  AddAsync("VoteContribution", logic, &WorkshopLogic::VoteContributionAsync);
 }
 
 }  // namespace qpv::workshop

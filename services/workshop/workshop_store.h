@@ -19,6 +19,7 @@
 #define QPV_SERVICES_WORKSHOP_WORKSHOP_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -124,6 +125,16 @@ class WorkshopStore {
       absl::string_view prefecture, absl::string_view workshop_id,
       absl::string_view contribution_id, const Contribution& contribution,
       absl::string_view request_id) = 0;
+  // CreateContribution without waiting, for a handler that must not block:
+  // `done` gets the result, on this thread or another. By default it is
+  // the blocking call.
+  using ContributionCallback = std::function<void(absl::StatusOr<Contribution>)>;
+  virtual void CreateContributionAsync(absl::string_view prefecture, absl::string_view workshop_id,
+                                       absl::string_view contribution_id,
+                                       const Contribution& contribution,
+                                       absl::string_view request_id, ContributionCallback done) {
+    done(CreateContribution(prefecture, workshop_id, contribution_id, contribution, request_id));
+  }
   virtual absl::StatusOr<Contribution> GetContribution(absl::string_view prefecture,
                                                        absl::string_view workshop_id,
                                                        absl::string_view contribution_id) = 0;
@@ -138,6 +149,12 @@ class WorkshopStore {
                                                         absl::string_view workshop_id,
                                                         absl::string_view contribution_id,
                                                         absl::string_view person) = 0;
+  // VoteContribution without waiting, as CreateContributionAsync.
+  virtual void VoteContributionAsync(absl::string_view prefecture, absl::string_view workshop_id,
+                                     absl::string_view contribution_id, absl::string_view person,
+                                     ContributionCallback done) {
+    done(VoteContribution(prefecture, workshop_id, contribution_id, person));
+  }
   // Each contribution in wire form (bytes that parse as it, vote count and
   // etag included): ListContributions sends them as they are, and the
   // Redis store builds them from what it stores, without parsing.
