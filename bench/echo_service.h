@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "bench/proto/echo.pb.h"
@@ -18,17 +19,29 @@ namespace qpv::bench {
 
 class EchoServiceImpl : public server::UnaryService {
  public:
-  // `redis` may be null (plain echo); not owned.
-  explicit EchoServiceImpl(redis::RedisClient* redis);
+  // How Echo is served, as the services serve their methods: kSync on a
+  // thread of its own that sleeps through the SET (UnaryService::Add),
+  // kCallback on gRPC's callback API with the SET sent asynchronously
+  // (UnaryService::AddAsync, as the workshop's CreateContribution).
+  enum class Api { kSync, kCallback };
+  // Parses QPV_ECHO_API's value ("sync" or "callback").
+  static absl::StatusOr<Api> ParseApi(absl::string_view name);
 
-  // One Echo call, without gRPC (the tests call it directly).
+  // `redis` may be null (plain echo); not owned.
+  explicit EchoServiceImpl(redis::RedisClient* redis, Api api = Api::kSync);
+
+  // One Echo call, without gRPC (the tests call them directly).
   absl::StatusOr<v1::EchoResponse> Echo(const v1::EchoRequest& req);
+  void EchoAsync(const v1::EchoRequest& req, Reply<v1::EchoResponse> reply);
 
   // Keys the Redis echo cycles through: memory stays flat however long the
   // run (the AOF grows, as it does for the services).
   static constexpr uint64_t kKeySpace = 4096;
 
  private:
+  // The SET's arguments for the next call.
+  std::vector<std::string> SetCommand(const v1::EchoRequest& req);
+
   redis::RedisClient* redis_;
   const std::string key_prefix_;
   std::atomic<uint64_t> calls_{0};

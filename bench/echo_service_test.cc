@@ -1,5 +1,6 @@
 #include "bench/echo_service.h"
 
+#include "common/util/await.h"
 #include "gtest/gtest.h"
 #include "tests/support/redis_server.h"
 
@@ -38,6 +39,34 @@ TEST(EchoServiceTest, RedisEchoWritesOnceAndCyclesItsKeys) {
       << stats->str;
 }
 
+// The callback API's form: the same SET, through RedisClient::CommandAsync.
+TEST(EchoServiceTest, AsyncRedisEchoWritesOnceAndRepliesThePayload) {
+  testing::RedisServer& server = testing::SharedRedisServer();
+  server.Flush();
+  redis::Options options;
+  options.url = server.url();
+  auto client = redis::RedisClient::Create(options);
+  ASSERT_TRUE(client.ok());
+  EchoServiceImpl service(client->get(), EchoServiceImpl::Api::kCallback);
+  v1::EchoRequest req;
+  req.set_payload("q");
+  for (int i = 0; i < 10; ++i) {
+    auto resp = util::Await<v1::EchoResponse>(
+        [&](EchoServiceImpl::Reply<v1::EchoResponse> done) { service.EchoAsync(req, done); });
+    ASSERT_TRUE(resp.ok()) << resp.status();
+    EXPECT_EQ(resp->payload(), "q");
+  }
+  auto keys = (*client)->Command({"DBSIZE"});  // one key per call, as in the sync form
+  ASSERT_TRUE(keys.ok());
+  EXPECT_EQ(keys->integer, 10);
+}
+
+TEST(EchoServiceTest, TheApiIsSyncOrCallback) {
+  EXPECT_EQ(*EchoServiceImpl::ParseApi("sync"), EchoServiceImpl::Api::kSync);
+  EXPECT_EQ(*EchoServiceImpl::ParseApi("callback"), EchoServiceImpl::Api::kCallback);
+  EXPECT_EQ(EchoServiceImpl::ParseApi("async").status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST(EchoServiceTest, RedisDownIsUnavailable) {
   redis::Options options;
   options.url = "unix:///nonexistent/redis.sock";
@@ -45,6 +74,10 @@ TEST(EchoServiceTest, RedisDownIsUnavailable) {
   ASSERT_TRUE(client.ok());
   EchoServiceImpl service(client->get());
   EXPECT_EQ(service.Echo(v1::EchoRequest()).status().code(), absl::StatusCode::kUnavailable);
+  auto async = util::Await<v1::EchoResponse>([&](EchoServiceImpl::Reply<v1::EchoResponse> done) {
+    service.EchoAsync(v1::EchoRequest(), done);
+  });
+  EXPECT_EQ(async.status().code(), absl::StatusCode::kUnavailable);
 }
 
 }  // namespace

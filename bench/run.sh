@@ -118,7 +118,7 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/qpv-bench.XXXXXX")"
 LOGS="$WORK/logs"
 mkdir -p "$LOGS"
 declare -A PIDS=()
-STOP_ORDER=(reporting workshop workshop-redis stakeholder national national-scale echo echo-redis redis
+STOP_ORDER=(reporting workshop workshop-redis stakeholder national national-scale echo echo-callback echo-redis redis
   national-redis scale-redis)
 
 # stop_one NAME: SIGTERM, then SIGKILL after 10 s.
@@ -191,9 +191,10 @@ start_redis national-redis
 REDIS_URL="unix://$WORK/redis/redis.sock"
 NATIONAL_REDIS_URL="unix://$WORK/national-redis/redis.sock"
 
-read -r P_ECHO P_ECHO_REDIS P_SH P_WS P_WSR P_RP P_NA P_NS \
-  M_ECHO M_ECHO_REDIS M_SH M_WS M_WSR M_RP M_NA M_NS <<<"$(free_ports 16)"
-declare -A ADDR=([echo]="127.0.0.1:$P_ECHO" [echo-redis]="127.0.0.1:$P_ECHO_REDIS"
+read -r P_ECHO P_ECHO_CB P_ECHO_REDIS P_SH P_WS P_WSR P_RP P_NA P_NS \
+  M_ECHO M_ECHO_CB M_ECHO_REDIS M_SH M_WS M_WSR M_RP M_NA M_NS <<<"$(free_ports 18)"
+declare -A ADDR=([echo]="127.0.0.1:$P_ECHO" [echo-callback]="127.0.0.1:$P_ECHO_CB"
+  [echo-redis]="127.0.0.1:$P_ECHO_REDIS"
   [stakeholder]="127.0.0.1:$P_SH" [workshop]="127.0.0.1:$P_WS" [workshop-redis]="127.0.0.1:$P_WSR"
   [reporting]="127.0.0.1:$P_RP" [national]="127.0.0.1:$P_NA" [national-scale]="127.0.0.1:$P_NS")
 
@@ -215,11 +216,15 @@ service_of() {
   esac
 }
 
-start_service echo qpv-bench-echo "$M_ECHO"
-start_service echo-redis qpv-bench-echo-redis "$M_ECHO_REDIS"
+# The plain echo, the ratios' baseline, is served as most methods are (a
+# thread per call); the same echo on gRPC's callback API, on which the
+# write path is served, is measured beside it.
+start_service echo qpv-bench-echo "$M_ECHO" QPV_ECHO_API=sync
+start_service echo-callback qpv-bench-echo "$M_ECHO_CB" QPV_ECHO_API=callback
+start_service echo-redis qpv-bench-echo-redis "$M_ECHO_REDIS" QPV_ECHO_API=callback
 start_service stakeholder qpv-stakeholder "$M_SH"
 start_service workshop qpv-workshop "$M_WS" QPV_STAKEHOLDER_ADDR="${ADDR[stakeholder]}"
-serving=(echo echo-redis stakeholder workshop)
+serving=(echo echo-callback echo-redis stakeholder workshop)
 # The read path once more with the workshop cache off: every GetWorkshop
 # reads Redis, as before the cache (and as a miss does).
 if [[ " ${SELECTED[*]} " == *" GetWorkshopFromRedis "* ]]; then
@@ -407,6 +412,8 @@ cpu_args() {
 }
 cpu_args echo
 bench echo echo "${ADDR[echo]}" "${CPU_ARGS[@]}"
+cpu_args echo-callback
+bench echo-callback echo "${ADDR[echo-callback]}" "${CPU_ARGS[@]}"
 cpu_args echo-redis redis
 bench echo-redis echo "${ADDR[echo-redis]}" --redis-url "$REDIS_URL" --redis-probe "$probe" \
   "${CPU_ARGS[@]}"
@@ -439,7 +446,7 @@ done
 # Peak resident memory of each server over the whole run.
 RSS="$WORK/rss.txt"
 : >"$RSS"
-for name in echo echo-redis stakeholder workshop reporting national; do
+for name in echo echo-callback echo-redis stakeholder workshop reporting national; do
   pid="${PIDS[$name]:-}"
   [[ -n "$pid" && -r "/proc/$pid/status" ]] || continue
   printf '%s %s\n' "$name" "$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status")" >>"$RSS"
