@@ -25,18 +25,19 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "common/redis/redis_client.h"
+#include "common/util/await.h"
 
 namespace qpv::redis {
 
@@ -64,14 +65,27 @@ class TrackedReads {
   // errors are returned as they are.
   template <typename T>
   absl::StatusOr<T> Read(const std::string& key, const std::vector<std::string>& command,
-                         absl::FunctionRef<absl::StatusOr<T>(const Reply&)> decode) {
+                         std::function<absl::StatusOr<T>(const Reply&)> decode) {
     if (std::shared_ptr<const void> hit = Find(key)) return *static_cast<const T*>(hit.get());
+    return util::Await<T>([&](std::function<void(absl::StatusOr<T>)> done) {
+      ReadAsync<T>(key, command, std::move(decode), std::move(done));
+    });
+  }
+  // The same without waiting (RedisClient::CommandAsync on a miss): `done`
+  // gets the value, on this thread when it is cached.
+  template <typename T>
+  void ReadAsync(const std::string& key, const std::vector<std::string>& command,
+                 std::function<absl::StatusOr<T>(const Reply&)> decode,
+                 std::function<void(absl::StatusOr<T>)> done) {
+    if (std::shared_ptr<const void> hit = Find(key)) return done(*static_cast<const T*>(hit.get()));
     const Ticket ticket = Begin(key);
-    auto reply = reads_->Command(command);
-    if (!reply.ok()) return reply.status();
-    absl::StatusOr<T> value = decode(*reply);
-    if (value.ok()) Insert(key, ticket, std::make_shared<const T>(*value));
-    return value;
+    reads_->CommandAsync(command, [this, key, ticket, decode = std::move(decode),
+                                   done = std::move(done)](absl::StatusOr<Reply> reply) {
+      if (!reply.ok()) return done(reply.status());
+      absl::StatusOr<T> value = decode(*reply);
+      if (value.ok()) Insert(key, ticket, std::make_shared<const T>(*value));
+      done(std::move(value));
+    });
   }
 
   // Drops `key` and fails the caching of reads of it in flight.

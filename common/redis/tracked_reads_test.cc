@@ -100,6 +100,30 @@ TEST_F(TrackedReadsTest, OwnWriteIsReadAtOnceAfterInvalidate) {
   }
 }
 
+// The asynchronous read: a miss goes to Redis and is cached, a hit is
+// answered before ReadAsync returns, and another client's write is seen.
+TEST_F(TrackedReadsTest, AsyncReadsAreCachedAndAnsweredAtOnceWhenHit) {
+  ASSERT_THAT(writer_->Command({"SET", "a", "v1"}), IsOk());
+  auto first = util::Await<std::string>([&](std::function<void(absl::StatusOr<std::string>)> done) {
+    reads_->ReadAsync<std::string>("a", {"GET", "a"}, &Decode, std::move(done));
+  });
+  ASSERT_THAT(first, IsOk());
+  EXPECT_EQ(*first, "v1");
+  EXPECT_EQ(reads_->stats().entries, 1u);
+  bool answered = false;
+  reads_->ReadAsync<std::string>("a", {"GET", "a"}, &Decode, [&](absl::StatusOr<std::string> v) {
+    answered = v.ok() && *v == "v1";
+  });
+  EXPECT_TRUE(answered);  // from memory, on this thread
+  EXPECT_EQ(reads_->stats().hits, 1);
+  ASSERT_THAT(writer_->Command({"SET", "a", "v2"}), IsOk());
+  EXPECT_EQ(Eventually("a", "v2"), "v2");
+  auto missing = util::Await<std::string>([&](std::function<void(absl::StatusOr<std::string>)> d) {
+    reads_->ReadAsync<std::string>("none", {"GET", "none"}, &Decode, std::move(d));
+  });
+  EXPECT_THAT(missing, StatusIs(absl::StatusCode::kNotFound));
+}
+
 TEST_F(TrackedReadsTest, AReadThatMetAnInvalidationIsNotCached) {
   ASSERT_THAT(writer_->Command({"SET", "k", "v1"}), IsOk());
   // The invalidation lands between Redis's reply and the caching.

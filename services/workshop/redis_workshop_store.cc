@@ -481,9 +481,20 @@ absl::StatusOr<Workshop> RedisWorkshopStore::GetWorkshop(absl::string_view prefe
 
 absl::StatusOr<Workshop> RedisWorkshopStore::ReadWorkshop(absl::string_view prefecture,
                                                           absl::string_view id) {
-  if (cache_ == nullptr) return GetWorkshop(prefecture, id);
+  return util::Await<Workshop>(
+      [&](WorkshopCallback done) { ReadWorkshopAsync(prefecture, id, std::move(done)); });
+}
+
+void RedisWorkshopStore::ReadWorkshopAsync(absl::string_view prefecture, absl::string_view id,
+                                           WorkshopCallback done) {
   const std::string key = WorkshopKey(prefecture, id);
-  return cache_->Read<Workshop>(key, {"HGETALL", key}, &WorkshopFromReply);
+  if (cache_ != nullptr) {
+    return cache_->ReadAsync<Workshop>(key, {"HGETALL", key}, &WorkshopFromReply, std::move(done));
+  }
+  redis_->CommandAsync({"HGETALL", key}, [done = std::move(done)](absl::StatusOr<Reply> reply) {
+    if (!reply.ok()) return done(reply.status());
+    done(WorkshopFromReply(*reply));
+  });
 }
 
 absl::StatusOr<Workshop> RedisWorkshopStore::ReplaceWorkshop(

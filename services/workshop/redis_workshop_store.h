@@ -44,8 +44,13 @@ class RedisWorkshopStore : public WorkshopStore {
                                           absl::string_view request_id) override;
   absl::StatusOr<Workshop> GetWorkshop(absl::string_view prefecture,
                                        absl::string_view id) override;
+  // Awaits ReadWorkshopAsync.
   absl::StatusOr<Workshop> ReadWorkshop(absl::string_view prefecture,
                                         absl::string_view id) override;
+  // From the cache when it holds the workshop, else one HGETALL sent
+  // asynchronously.
+  void ReadWorkshopAsync(absl::string_view prefecture, absl::string_view id,
+                         WorkshopCallback done) override;
   absl::StatusOr<Workshop> ReplaceWorkshop(absl::string_view prefecture, absl::string_view id,
                                            const Workshop& next,
                                            absl::string_view expected_etag,

@@ -537,11 +537,18 @@ absl::StatusOr<Workshop> WorkshopLogic::CreateWorkshop(const wsv1::CreateWorksho
 }
 
 absl::StatusOr<Workshop> WorkshopLogic::GetWorkshop(const wsv1::GetWorkshopRequest& req,
-                                                    absl::Time) {
-  QPV_ASSIGN_OR_RETURN(auto ids,
-                       ParseResourceName("name", req.name(), {"prefectures", "workshops"}));
-  QPV_RETURN_IF_ERROR(CheckServed(ids[0]));
-  return store_->ReadWorkshop(ids[0], ids[1]);
+                                                    absl::Time deadline) {
+  return util::Await<Workshop>([&](WorkshopStore::WorkshopCallback done) {
+    GetWorkshopAsync(req, deadline, std::move(done));
+  });
+}
+
+void WorkshopLogic::GetWorkshopAsync(const wsv1::GetWorkshopRequest& req, absl::Time,
+                                     WorkshopStore::WorkshopCallback done) {
+  auto ids = ParseResourceName("name", req.name(), {"prefectures", "workshops"});
+  if (!ids.ok()) return done(ids.status());
+  if (absl::Status s = CheckServed((*ids)[0]); !s.ok()) return done(s);
+  store_->ReadWorkshopAsync((*ids)[0], (*ids)[1], std::move(done));
 }
 
 absl::StatusOr<wsv1::ListWorkshopsResponse> WorkshopLogic::ListWorkshops(

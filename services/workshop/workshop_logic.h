@@ -45,7 +45,10 @@ class WorkshopLogic {
   // `deadline` is the incoming call's, for calls to the person directory.
   absl::StatusOr<Workshop> CreateWorkshop(const wsv1::CreateWorkshopRequest& req,
                                           absl::Time deadline);
+  // Awaits GetWorkshopAsync.
   absl::StatusOr<Workshop> GetWorkshop(const wsv1::GetWorkshopRequest& req, absl::Time deadline);
+  void GetWorkshopAsync(const wsv1::GetWorkshopRequest& req, absl::Time deadline,
+                        WorkshopStore::WorkshopCallback done);
   absl::StatusOr<wsv1::ListWorkshopsResponse> ListWorkshops(
       const wsv1::ListWorkshopsRequest& req, absl::Time deadline);
   absl::StatusOr<Workshop> UpdateWorkshop(const wsv1::UpdateWorkshopRequest& req,

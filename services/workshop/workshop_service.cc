@@ -4,8 +4,12 @@ namespace qpv::workshop {
 
 WorkshopServiceImpl::WorkshopServiceImpl(WorkshopLogic* logic)
     : UnaryService("qpv.workshop.v1.WorkshopService", "workshop") {
+  // The hot paths, one Redis round trip or none each (GetWorkshop, the
+  // writes of one script), are served on the callback API: no thread
+  // sleeps while Redis answers, and a cached workshop is answered on the
+  // thread that read the call. The others block on a thread of their own.
   Add("CreateWorkshop", logic, &WorkshopLogic::CreateWorkshop);
-  Add("GetWorkshop", logic, &WorkshopLogic::GetWorkshop);
+  AddAsync("GetWorkshop", logic, &WorkshopLogic::GetWorkshopAsync);
   Add("ListWorkshops", logic, &WorkshopLogic::ListWorkshops);
   Add("UpdateWorkshop", logic, &WorkshopLogic::UpdateWorkshop);
   Add("ScheduleWorkshop", logic, &WorkshopLogic::ScheduleWorkshop);
@@ -16,8 +20,6 @@ WorkshopServiceImpl::WorkshopServiceImpl(WorkshopLogic* logic)
   Add("ListRegistrations", logic, &WorkshopLogic::ListRegistrations);
   Add("WithdrawRegistration", logic, &WorkshopLogic::WithdrawRegistration);
   Add("RecordAttendance", logic, &WorkshopLogic::RecordAttendance);
-  // Writes of one script each: served on the callback API, no thread
-  // sleeps while Redis runs the script.
   AddAsync("CreateContribution", logic, &WorkshopLogic::CreateContributionAsync);
   Add("GetContribution", logic, &WorkshopLogic::GetContribution);
   Add("ListContributions", logic, &WorkshopLogic::ListContributions);  // in wire form

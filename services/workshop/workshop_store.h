@@ -66,6 +66,12 @@ class WorkshopStore {
                                                 absl::string_view id) {
     return GetWorkshop(prefecture, id);
   }
+  // ReadWorkshop without waiting, as CreateContributionAsync.
+  using WorkshopCallback = std::function<void(absl::StatusOr<Workshop>)>;
+  virtual void ReadWorkshopAsync(absl::string_view prefecture, absl::string_view id,
+                                 WorkshopCallback done) {
+    done(ReadWorkshop(prefecture, id));
+  }
   // Replaces the workshop's content by `next` (its counters are ignored) if
   // the stored etag is `expected_etag` (else ABORTED) and the stored state is
   // one of `allowed_states` (else FAILED_PRECONDITION with
