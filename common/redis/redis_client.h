@@ -4,13 +4,17 @@
 //   its command(s) on its own thread, queues them on one connection and
 //   sleeps until its replies are in, at most the command timeout (a caller
 //   that has become the leader waits for Redis itself, each read bounded
-//   by the timeout, so about twice the timeout at worst). No I/O
-//   thread: a caller finding the connection idle leads, writing everything
-//   queued in one go, reading the replies in order and waking each caller
-//   with its own; whoever queued meanwhile is sent by the next leader. So a
-//   call costs one sleep and wake-up, as with a connection of its own, and
-//   under load a batch of calls costs Redis and the kernel one write and a
-//   few reads instead of a round trip each.
+//   by the timeout, so about twice the timeout at worst). A caller finding
+//   the connection idle leads, writing everything queued in one go, reading
+//   the replies in order and waking each caller with its own; whoever
+//   queued meanwhile is sent by the next leader. So a call costs one sleep
+//   and wake-up, as with a connection of its own, and under load a batch of
+//   calls costs Redis and the kernel one write and a few reads instead of a
+//   round trip each.
+// - Asynchronous calls (CommandAsync, EvalAsync) join the same batches
+//   without sleeping: each connection's sender thread, started by the first
+//   of them, leads when no blocking caller does and completes them with
+//   their callbacks. They fail as the blocking ones do (UNAVAILABLE).
 // - Reconnects by itself: an I/O error or a timeout fails the calls in
 //   flight on that connection (UNAVAILABLE), drops it, and makes every
 //   other connection re-dial before its next batch (after a Redis restart
@@ -128,10 +132,11 @@ class RedisClient {
                              const std::vector<std::string>& args, const InPlaceArg& last);
 
   // The same without waiting, for a caller that must not sleep (a callback
-  // gRPC handler): `done` gets the result once the reply is in. It runs on
-  // the thread that read the reply, which may be this one before the call
-  // returns (an idle connection is led by its caller), and must not block;
-  // it may start another asynchronous call.
+  // gRPC handler): `done` gets the result once the reply is in, on the
+  // thread that read it (the connection's sender thread, or a blocking
+  // caller leading the connection), never on this one. It must not block,
+  // least of all on a blocking call of this client; it may start another
+  // asynchronous call. `script` must outlive the call (scripts are static).
   using ReplyCallback = std::function<void(absl::StatusOr<Reply>)>;
   void CommandAsync(const std::vector<std::string>& args, ReplyCallback done);
   void EvalAsync(Script& script, const std::vector<std::string>& keys,
