@@ -1,8 +1,6 @@
 // qpv-bench-echo: the plain baseline. The services' bootstrap (thread pool,
 // metrics interceptor, health, reflection, logs, drain) around a method that
 // only returns its payload. Healthy without Redis.
-#include <iostream>
-
 #include "absl/status/status.h"
 #include "bench/echo_service.h"
 #include "common/server/malloc_tuning.h"
@@ -10,16 +8,9 @@
 
 int main(int argc, char** argv) {
   qpv::server::TuneMalloc(argv);  // first: it may exec
-  qpv::server::ServerEnv env = qpv::server::Init(
-      argc, argv, "bench-echo", 50090,
-      {{"QPV_ECHO_API", "sync",
-        "how Echo is served: sync (a thread per call, as most methods) or callback "
-        "(gRPC's callback API)"}});
-  auto api = qpv::bench::EchoServiceImpl::ParseApi(env.config.Get("QPV_ECHO_API"));
-  if (!api.ok()) {
-    std::cerr << api.status().message() << "\n";
-    return 2;
-  }
-  qpv::bench::EchoServiceImpl service(nullptr, *api);
+  qpv::server::ServerEnv env = qpv::server::Init(argc, argv, "bench-echo", 50090,
+                                                 {qpv::bench::EchoServiceImpl::ApiSetting("sync")});
+  const auto api = qpv::bench::EchoServiceImpl::ApiOrExit(env.config);
+  qpv::bench::EchoServiceImpl service(nullptr, api);
   return qpv::server::Serve(env, {&service}, [] { return absl::OkStatus(); });
 }

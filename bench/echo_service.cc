@@ -1,5 +1,8 @@
 #include "bench/echo_service.h"
 
+#include <cstdlib>
+#include <iostream>
+
 #include "absl/strings/str_cat.h"
 
 namespace qpv::bench {
@@ -24,6 +27,22 @@ absl::StatusOr<EchoServiceImpl::Api> EchoServiceImpl::ParseApi(absl::string_view
   if (name == "callback") return Api::kCallback;
   return absl::InvalidArgumentError(
       absl::StrCat("QPV_ECHO_API='", name, "' must be sync or callback"));
+}
+
+config::Setting EchoServiceImpl::ApiSetting(const std::string& default_api) {
+  return {"QPV_ECHO_API", default_api,
+          "how Echo is served: sync (a thread per call, as most methods) or callback (gRPC's "
+          "callback API, as the workshop's hot paths; a Redis echo's SET is then sent "
+          "asynchronously)"};
+}
+
+EchoServiceImpl::Api EchoServiceImpl::ApiOrExit(const config::Config& config) {
+  auto api = ParseApi(config.Get("QPV_ECHO_API"));
+  if (!api.ok()) {
+    std::cerr << api.status().message() << "\n";
+    std::exit(2);
+  }
+  return *api;
 }
 
 std::vector<std::string> EchoServiceImpl::SetCommand(const v1::EchoRequest& req) {

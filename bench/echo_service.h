@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "bench/proto/echo.pb.h"
+#include "common/config/config.h"
 #include "common/redis/redis_client.h"
 #include "common/server/unary_service.h"
 
@@ -26,6 +27,11 @@ class EchoServiceImpl : public server::UnaryService {
   enum class Api { kSync, kCallback };
   // Parses QPV_ECHO_API's value ("sync" or "callback").
   static absl::StatusOr<Api> ParseApi(absl::string_view name);
+  // The QPV_ECHO_API setting, `default_api` when unset.
+  static config::Setting ApiSetting(const std::string& default_api);
+  // Its value in `config`; a bad one prints why and exits 2, as any bad
+  // setting does.
+  static Api ApiOrExit(const config::Config& config);
 
   // `redis` may be null (plain echo); not owned.
   explicit EchoServiceImpl(redis::RedisClient* redis, Api api = Api::kSync);

@@ -16,12 +16,17 @@ TEST(EchoServiceTest, PlainEchoReturnsThePayload) {
   EXPECT_EQ(resp->payload(), "bonjour");
 }
 
-TEST(EchoServiceTest, RedisEchoWritesOnceAndCyclesItsKeys) {
+// A client of the shared test Redis, emptied first.
+absl::StatusOr<std::unique_ptr<redis::RedisClient>> FreshRedis() {
   testing::RedisServer& server = testing::SharedRedisServer();
   server.Flush();
   redis::Options options;
   options.url = server.url();
-  auto client = redis::RedisClient::Create(options);
+  return redis::RedisClient::Create(options);
+}
+
+TEST(EchoServiceTest, RedisEchoWritesOnceAndCyclesItsKeys) {
+  auto client = FreshRedis();
   ASSERT_TRUE(client.ok());
   EchoServiceImpl service(client->get());
   v1::EchoRequest req;
@@ -41,11 +46,7 @@ TEST(EchoServiceTest, RedisEchoWritesOnceAndCyclesItsKeys) {
 
 // The callback API's form: the same SET, through RedisClient::CommandAsync.
 TEST(EchoServiceTest, AsyncRedisEchoWritesOnceAndRepliesThePayload) {
-  testing::RedisServer& server = testing::SharedRedisServer();
-  server.Flush();
-  redis::Options options;
-  options.url = server.url();
-  auto client = redis::RedisClient::Create(options);
+  auto client = FreshRedis();
   ASSERT_TRUE(client.ok());
   EchoServiceImpl service(client->get(), EchoServiceImpl::Api::kCallback);
   v1::EchoRequest req;
