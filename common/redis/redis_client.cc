@@ -572,6 +572,17 @@ Wire EvalCommand(absl::string_view verb, absl::string_view script,
   return wire;
 }
 
+// The script's command: EVALSHA once its sha is known, else EVAL.
+Wire ScriptCommand(const Script& script, const std::string& sha,
+                   const std::vector<std::string>& keys, const std::vector<std::string>& args,
+                   const RedisClient::InPlaceArg* last) {
+  return sha.empty() ? EvalCommand("EVAL", script.body(), keys, args, last)
+                     : EvalCommand("EVALSHA", sha, keys, args, last);
+}
+
+// Redis lost its script cache (a restart, SCRIPT FLUSH).
+bool IsNoScript(const Reply& r) { return r.is_error() && absl::StartsWith(r.str, "NOSCRIPT"); }
+
 }  // namespace
 
 absl::StatusOr<std::vector<Reply>> RedisClient::RoundTrip(std::string wire, size_t count,
@@ -620,18 +631,13 @@ absl::StatusOr<Reply> RedisClient::Eval(Script& script, const std::vector<std::s
 absl::StatusOr<Reply> RedisClient::Eval(Script& script, const std::vector<std::string>& keys,
                                         const std::vector<std::string>& args,
                                         const InPlaceArg* last) {
-  std::string sha;
-  {
-    absl::MutexLock lock(&script.mu_);
-    sha = script.sha_;
-  }
-  Wire wire = sha.empty() ? EvalCommand("EVAL", script.body(), keys, args, last)
-                          : EvalCommand("EVALSHA", sha, keys, args, last);
+  const std::string sha = script.sha();
+  Wire wire = ScriptCommand(script, sha, keys, args, last);
   std::string sent;
   auto replies = RoundTrip(std::move(wire.bytes()), 1, &sent);
   if (!replies.ok()) return replies.status();
   Reply r = std::move((*replies)[0]);
-  if (r.is_error() && absl::StartsWith(r.str, "NOSCRIPT")) {
+  if (IsNoScript(r)) {
     // Redis restarted and lost its script cache: load the body once more,
     // then send the same command again.
     auto loaded = Command({"SCRIPT", "LOAD", script.body()});
@@ -642,11 +648,7 @@ absl::StatusOr<Reply> RedisClient::Eval(Script& script, const std::vector<std::s
   }
   if (sha.empty() && !r.is_error()) {
     // EVAL cached the script on the server; learn its sha for next time.
-    auto loaded = Command({"SCRIPT", "LOAD", script.body()});
-    if (loaded.ok() && loaded->type == Reply::Type::kString) {
-      absl::MutexLock lock(&script.mu_);
-      script.sha_ = loaded->str;
-    }
+    script.Learn(Command({"SCRIPT", "LOAD", script.body()}));
   }
   if (r.is_error()) return ErrorReplyToStatus(r.str);
   return r;
@@ -675,30 +677,22 @@ void RedisClient::CommandAsync(const std::vector<std::string>& args, ReplyCallba
 
 void RedisClient::EvalAsync(Script& script, const std::vector<std::string>& keys,
                             const std::vector<std::string>& args, ReplyCallback done) {
-  std::string sha;
-  {
-    absl::MutexLock lock(&script.mu_);
-    sha = script.sha_;
-  }
-  Wire wire = sha.empty() ? EvalCommand("EVAL", script.body(), keys, args, nullptr)
-                          : EvalCommand("EVALSHA", sha, keys, args, nullptr);
+  const std::string sha = script.sha();
+  Wire wire = ScriptCommand(script, sha, keys, args, nullptr);
   // As Eval, each further round trip started from the reply before it.
   const auto finish = [this, &script, learn = sha.empty()](absl::StatusOr<Reply> r,
                                                            const ReplyCallback& done) {
     if (r.ok() && r->is_error()) return done(ErrorReplyToStatus(r->str));
     if (learn && r.ok()) {
       // EVAL cached the script on the server; learn its sha for next time.
-      CommandAsync({"SCRIPT", "LOAD", script.body()}, [&script](absl::StatusOr<Reply> loaded) {
-        if (!loaded.ok() || loaded->type != Reply::Type::kString) return;
-        absl::MutexLock lock(&script.mu_);
-        script.sha_ = loaded->str;
-      });
+      CommandAsync({"SCRIPT", "LOAD", script.body()},
+                   [&script](absl::StatusOr<Reply> loaded) { script.Learn(loaded); });
     }
     done(std::move(r));
   };
   RoundTripAsync(std::move(wire.bytes()), [this, &script, finish, done = std::move(done)](
                                               absl::StatusOr<Reply> r, std::string sent) mutable {
-    if (!r.ok() || !r->is_error() || !absl::StartsWith(r->str, "NOSCRIPT")) {
+    if (!r.ok() || !IsNoScript(*r)) {
       return finish(std::move(r), done);
     }
     // Redis restarted and lost its script cache: load the body once

@@ -96,6 +96,18 @@ class Script {
 
  private:
   friend class RedisClient;
+  // The sha Redis knows the script by; empty until learnt.
+  std::string sha() {
+    absl::MutexLock lock(&mu_);
+    return sha_;
+  }
+  // Learns the sha from SCRIPT LOAD's reply.
+  void Learn(const absl::StatusOr<Reply>& loaded) {
+    if (!loaded.ok() || loaded->type != Reply::Type::kString) return;
+    absl::MutexLock lock(&mu_);
+    sha_ = loaded->str;
+  }
+
   std::string body_;
   absl::Mutex mu_;
   std::string sha_ ABSL_GUARDED_BY(mu_);

@@ -441,7 +441,7 @@ TEST_F(RedisClientTest, AsyncCallsGetTheRepliesAndStatusesOfBlockingOnes) {
 
 // Asynchronous calls started from many threads, and from the callbacks
 // themselves, mixed with blocking calls on the same connections: each gets
-// its own reply, none is lost, and no caller waits for an asynchronous one.
+// its own reply and none is lost.
 TEST_F(RedisClientTest, AsyncAndBlockingCallsShareTheConnections) {
   std::unique_ptr<RedisClient> client = Connect(2, Options().command_timeout);
   ASSERT_NE(client, nullptr);

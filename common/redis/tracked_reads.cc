@@ -50,6 +50,9 @@ TrackedReads::TrackedReads(Options options, size_t max_entries)
 TrackedReads::~TrackedReads() {
   stop_.Notify();
   if (listener_.joinable()) listener_.join();
+  // Before the map and its mutex: a read completing while the client
+  // closes caches its value.
+  reads_.reset();
 }
 
 size_t TrackedReads::StripeOf(absl::string_view key) {

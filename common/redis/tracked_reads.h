@@ -66,7 +66,6 @@ class TrackedReads {
   template <typename T>
   absl::StatusOr<T> Read(const std::string& key, const std::vector<std::string>& command,
                          std::function<absl::StatusOr<T>(const Reply&)> decode) {
-    if (std::shared_ptr<const void> hit = Find(key)) return *static_cast<const T*>(hit.get());
     return util::Await<T>([&](std::function<void(absl::StatusOr<T>)> done) {
       ReadAsync<T>(key, command, std::move(decode), std::move(done));
     });

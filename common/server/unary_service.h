@@ -116,12 +116,7 @@ class UnaryService : public grpc::Service {
                        UnaryService*, grpc::ServerContext* ctx, const grpc::ByteBuffer* in,
                        grpc::ByteBuffer* out) -> grpc::Status {
       Drain& drain = Drain::Get();
-      if (!drain.Enter()) {
-        return ToGrpcStatus(
-            WithReason(absl::UnavailableError("the server is shutting down; retry"),
-                       "SERVER_DRAINING"),
-            domain_);
-      }
+      if (!drain.Enter()) return Fail(*name, DrainingStatus());
       // gRPC's handler owns this buffer (its signature only says const) and
       // destroys it after we return: Handle empties it once parsed.
       absl::StatusOr<Resp> resp =

@@ -616,30 +616,28 @@ void RedisWorkshopStore::CreateContributionAsync(
   Contribution stored = contribution;
   stored.clear_vote_count();
   std::string bytes = stored.SerializeAsString();
-  redis_->EvalAsync(
-      CreateContributionScript(),
-      {wkey, cprefix + std::string(contribution_id), wkey + ":contribs",
-       absl::StrCat(p, "req:c:", workshop_id, ":", request_id), p + "seq"},
-      {cprefix, std::string(contribution_id), std::move(bytes), contribution.etag(),
-       request_id.empty() ? "0" : "1", kTtlSeconds},
-      [this, prefecture = std::string(prefecture), workshop_id = std::string(workshop_id),
-       stored = std::move(stored), done = std::move(done)](absl::StatusOr<Reply> reply) mutable {
-        // A new contribution is exactly what was sent, with no votes; a
-        // replayed request_id answers the first contribution as stored.
-        if (reply.ok() && reply->type != Reply::Type::kArray) {
-          return done(
-              Wrote(prefecture, workshop_id, absl::StatusOr<Contribution>(std::move(stored))));
-        }
-        done(Wrote(prefecture, workshop_id, Decode<Contribution>(reply, &ContributionFromHash)));
-      });
+  redis_->EvalAsync(CreateContributionScript(),
+                    {wkey, cprefix + std::string(contribution_id), wkey + ":contribs",
+                     absl::StrCat(p, "req:c:", workshop_id, ":", request_id), p + "seq"},
+                    {cprefix, std::string(contribution_id), std::move(bytes), contribution.etag(),
+                     request_id.empty() ? "0" : "1", kTtlSeconds},
+                    // A new contribution is exactly what was sent, with no votes; a
+                    // replayed request_id answers the first contribution as stored.
+                    WroteContribution(prefecture, workshop_id, std::move(done), std::move(stored)));
 }
 
 redis::RedisClient::ReplyCallback RedisWorkshopStore::WroteContribution(
-    absl::string_view prefecture, absl::string_view workshop_id, ContributionCallback done) {
-  return [this, prefecture = std::string(prefecture), workshop_id = std::string(workshop_id),
-          done = std::move(done)](absl::StatusOr<Reply> reply) {
-    done(Wrote(prefecture, workshop_id, Decode<Contribution>(reply, &ContributionFromHash)));
-  };
+    absl::string_view prefecture, absl::string_view workshop_id, ContributionCallback done,
+    std::optional<Contribution> created) {
+  return
+      [this, prefecture = std::string(prefecture), workshop_id = std::string(workshop_id),
+       done = std::move(done), created = std::move(created)](absl::StatusOr<Reply> reply) mutable {
+        absl::StatusOr<Contribution> result =
+            created && reply.ok() && reply->type != Reply::Type::kArray
+                ? absl::StatusOr<Contribution>(std::move(*created))
+                : Decode<Contribution>(reply, &ContributionFromHash);
+        done(Wrote(prefecture, workshop_id, std::move(result)));
+      };
 }
 
 absl::StatusOr<Contribution> RedisWorkshopStore::GetContribution(

@@ -26,6 +26,7 @@
 #ifndef QPV_SERVICES_WORKSHOP_REDIS_WORKSHOP_STORE_H_
 #define QPV_SERVICES_WORKSHOP_REDIS_WORKSHOP_STORE_H_
 
+#include <optional>
 #include <string>
 
 #include "common/redis/redis_client.h"
@@ -122,10 +123,12 @@ class RedisWorkshopStore : public WorkshopStore {
   template <typename T>
   T Wrote(absl::string_view prefecture, absl::string_view workshop_id, T result);
   // What an asynchronous write of a contribution completes with: its
-  // reply decoded, the workshop's cache entry invalidated, then `done`.
-  redis::RedisClient::ReplyCallback WroteContribution(absl::string_view prefecture,
-                                                      absl::string_view workshop_id,
-                                                      ContributionCallback done);
+  // reply decoded (a reply that is not a hash stands for `created`, the
+  // contribution the script was given), the workshop's cache entry
+  // invalidated, then `done`.
+  redis::RedisClient::ReplyCallback WroteContribution(
+      absl::string_view prefecture, absl::string_view workshop_id, ContributionCallback done,
+      std::optional<Contribution> created = std::nullopt);
 
   redis::RedisClient* redis_;
   redis::TrackedReads* cache_;

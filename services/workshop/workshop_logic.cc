@@ -16,7 +16,6 @@
 #include "common/filter/filter.h"
 #include "common/pagination/page_token.h"
 #include "common/status/status.h"
-#include "common/util/await.h"
 #include "common/validation/resource_name.h"
 #include "common/validation/validation.h"
 #include "services/workshop/contribution_wire.h"
@@ -536,13 +535,6 @@ absl::StatusOr<Workshop> WorkshopLogic::CreateWorkshop(const wsv1::CreateWorksho
   return store_->CreateWorkshop(prefecture, id, w, req.request_id());
 }
 
-absl::StatusOr<Workshop> WorkshopLogic::GetWorkshop(const wsv1::GetWorkshopRequest& req,
-                                                    absl::Time deadline) {
-  return util::Await<Workshop>([&](WorkshopStore::WorkshopCallback done) {
-    GetWorkshopAsync(req, deadline, std::move(done));
-  });
-}
-
 void WorkshopLogic::GetWorkshopAsync(const wsv1::GetWorkshopRequest& req, absl::Time,
                                      WorkshopStore::WorkshopCallback done) {
   auto ids = ParseResourceName("name", req.name(), {"prefectures", "workshops"});
@@ -811,13 +803,6 @@ absl::StatusOr<Registration> WorkshopLogic::RecordAttendance(
 
 // --- Contributions ---------------------------------------------------------
 
-absl::StatusOr<Contribution> WorkshopLogic::CreateContribution(
-    const wsv1::CreateContributionRequest& req, absl::Time deadline) {
-  return util::Await<Contribution>([&](WorkshopStore::ContributionCallback done) {
-    CreateContributionAsync(req, deadline, std::move(done));
-  });
-}
-
 void WorkshopLogic::CreateContributionAsync(const wsv1::CreateContributionRequest& req,
                                             absl::Time deadline,
                                             WorkshopStore::ContributionCallback done) {
@@ -966,13 +951,6 @@ absl::StatusOr<Contribution> WorkshopLogic::UpdateContribution(
     }
     return result;
   }
-}
-
-absl::StatusOr<Contribution> WorkshopLogic::VoteContribution(
-    const wsv1::VoteContributionRequest& req, absl::Time deadline) {
-  return util::Await<Contribution>([&](WorkshopStore::ContributionCallback done) {
-    VoteContributionAsync(req, deadline, std::move(done));
-  });
 }
 
 void WorkshopLogic::VoteContributionAsync(const wsv1::VoteContributionRequest& req, absl::Time,

@@ -45,8 +45,9 @@ class WorkshopLogic {
   // `deadline` is the incoming call's, for calls to the person directory.
   absl::StatusOr<Workshop> CreateWorkshop(const wsv1::CreateWorkshopRequest& req,
                                           absl::Time deadline);
-  // Awaits GetWorkshopAsync.
-  absl::StatusOr<Workshop> GetWorkshop(const wsv1::GetWorkshopRequest& req, absl::Time deadline);
+  // The hot paths, without blocking (the directory and the store called
+  // asynchronously): `done` gets the result, on this thread or another;
+  // `req` is read before they return.
   void GetWorkshopAsync(const wsv1::GetWorkshopRequest& req, absl::Time deadline,
                         WorkshopStore::WorkshopCallback done);
   absl::StatusOr<wsv1::ListWorkshopsResponse> ListWorkshops(
@@ -71,12 +72,6 @@ class WorkshopLogic {
   absl::StatusOr<Registration> RecordAttendance(const wsv1::RecordAttendanceRequest& req,
                                                 absl::Time deadline);
 
-  // Awaits CreateContributionAsync.
-  absl::StatusOr<Contribution> CreateContribution(const wsv1::CreateContributionRequest& req,
-                                                  absl::Time deadline);
-  // Without blocking (the directory and the store called asynchronously):
-  // `done` gets the result, on this thread or another. `req` is read
-  // before this returns.
   void CreateContributionAsync(const wsv1::CreateContributionRequest& req, absl::Time deadline,
                                WorkshopStore::ContributionCallback done);
   absl::StatusOr<Contribution> GetContribution(const wsv1::GetContributionRequest& req,
@@ -87,9 +82,6 @@ class WorkshopLogic {
                                                 absl::Time deadline);
   absl::StatusOr<Contribution> UpdateContribution(const wsv1::UpdateContributionRequest& req,
                                                   absl::Time deadline);
-  // Awaits VoteContributionAsync.
-  absl::StatusOr<Contribution> VoteContribution(const wsv1::VoteContributionRequest& req,
-                                                absl::Time deadline);
   void VoteContributionAsync(const wsv1::VoteContributionRequest& req, absl::Time deadline,
                              WorkshopStore::ContributionCallback done);
 
