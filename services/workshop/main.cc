@@ -10,6 +10,7 @@
 #include "common/server/peer_channel.h"
 #include "common/server/server.h"
 #include "common/util/clock.h"
+#include "services/workshop/contribution_pages.h"
 #include "services/workshop/grpc_person_directory.h"
 #include "services/workshop/redis_workshop_store.h"
 #include "services/workshop/workshop_logic.h"
@@ -24,7 +25,10 @@ int main(int argc, char** argv) {
        {"QPV_STAKEHOLDER_TIMEOUT", "2s",
         "longest wait for one stakeholder call (the caller's deadline wins if sooner)"},
        {"QPV_WORKSHOP_CACHE", "4096",
-        "workshops GetWorkshop may serve from memory, kept right by Redis key tracking (0: off)"}});
+        "workshops GetWorkshop may serve from memory, kept right by Redis key tracking (0: off)"},
+       {"QPV_WORKSHOP_PAGE_CACHE", "32",
+        "MiB of ListContributions pages served from memory while their workshop's revision "
+        "holds (0: off; needs QPV_WORKSHOP_CACHE)"}});
   const std::string stakeholder_addr = env.config.Get("QPV_STAKEHOLDER_ADDR");
   if (stakeholder_addr.empty()) {
     qpv::config::Die(env.program, "QPV_STAKEHOLDER_ADDR must not be empty");
@@ -48,7 +52,14 @@ int main(int argc, char** argv) {
     env.collectables.push_back(
         std::make_shared<qpv::metrics::ReadCacheMetrics>("workshop", cache.get()));
   }
-  qpv::workshop::RedisWorkshopStore store(env.redis.get(), cache.get());
+  auto page_mib = env.config.GetInt("QPV_WORKSHOP_PAGE_CACHE", 0, 1 << 16);
+  if (!page_mib.ok()) qpv::config::Die(env.program, page_mib.status().message());
+  std::unique_ptr<qpv::workshop::ContributionPages> pages;
+  if (*page_mib > 0 && cache != nullptr) {
+    pages =
+        std::make_unique<qpv::workshop::ContributionPages>(static_cast<size_t>(*page_mib) << 20);
+  }
+  qpv::workshop::RedisWorkshopStore store(env.redis.get(), cache.get(), pages.get());
   qpv::workshop::WorkshopLogic::Options options;
   options.prefectures = env.prefectures;
   qpv::workshop::WorkshopLogic logic(&store, &directory, qpv::Clock::Real(),

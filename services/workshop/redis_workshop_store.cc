@@ -99,21 +99,38 @@ return redis.call('HGETALL', KEYS[1])
   return *s;
 }
 
-// KEYS: zset. ARGV: hash key prefix, after seq, limit.
-// Returns {seq, {hash...}, seq, {hash...}, ...}.
-Script& ListScript() {
-  static auto* s = new Script(R"lua(
-local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[2], '+inf', 'WITHSCORES',
-                       'LIMIT', 0, tonumber(ARGV[3]))
-local out = {}
-for i = 1, #ids, 2 do
-  local h = redis.call('HGETALL', ARGV[1] .. ids[i])
-  if #h > 0 then
-    table.insert(out, ids[i + 1])
-    table.insert(out, h)
+// The hashes after seq ARGV[2] (at most ARGV[3]) of the zset KEYS[1], read
+// at ARGV[1] .. id: {seq, {hash...}, seq, {hash...}, ...}.
+constexpr char kListLua[] = R"lua(
+local function list()
+  local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[2], '+inf', 'WITHSCORES',
+                         'LIMIT', 0, tonumber(ARGV[3]))
+  local out = {}
+  for i = 1, #ids, 2 do
+    local h = redis.call('HGETALL', ARGV[1] .. ids[i])
+    if #h > 0 then
+      table.insert(out, ids[i + 1])
+      table.insert(out, h)
+    end
   end
+  return out
 end
-return out
+)lua";
+
+// KEYS: zset. ARGV: hash key prefix, after seq, limit. Returns kListLua's list.
+Script& ListScript() {
+  static auto* s = new Script(std::string(kListLua) + "return list()");
+  return *s;
+}
+
+// ListScript's page of a workshop's contributions, with the version of the
+// workshop it was read at. KEYS: contribs zset, workshop. ARGV: as ListScript.
+// Returns {etag, rev, {seq, {hash...}, ...}}; etag and rev nil when the
+// workshop does not exist.
+Script& ListContributionsScript() {
+  static auto* s = new Script(std::string(kListLua) + R"lua(
+local v = redis.call('HMGET', KEYS[2], 'etag', 'rev')
+return {v[1], v[2], list()}
 )lua");
   return *s;
 }
@@ -398,12 +415,11 @@ absl::StatusOr<T> Decode(const absl::StatusOr<Reply>& reply,
 }
 
 template <typename T>
-absl::StatusOr<std::vector<Listed<T>>> DecodeList(const absl::StatusOr<Reply>& reply,
+absl::StatusOr<std::vector<Listed<T>>> DecodeList(const Reply& reply,
                                                   absl::StatusOr<T> (*from_hash)(const Hash&)) {
-  if (!reply.ok()) return reply.status();
   std::vector<Listed<T>> out;
-  if (reply->type != Reply::Type::kArray) return absl::InternalError("unexpected reply");
-  const auto& e = reply->elements;
+  if (reply.type != Reply::Type::kArray) return absl::InternalError("unexpected reply");
+  const auto& e = reply.elements;
   for (size_t i = 0; i + 1 < e.size(); i += 2) {
     Listed<T> item;
     double score = 0;
@@ -414,6 +430,13 @@ absl::StatusOr<std::vector<Listed<T>>> DecodeList(const absl::StatusOr<Reply>& r
     out.push_back(std::move(item));
   }
   return out;
+}
+
+template <typename T>
+absl::StatusOr<std::vector<Listed<T>>> DecodeList(const absl::StatusOr<Reply>& reply,
+                                                  absl::StatusOr<T> (*from_hash)(const Hash&)) {
+  if (!reply.ok()) return reply.status();
+  return DecodeList<T>(*reply, from_hash);
 }
 
 std::string Prefix(absl::string_view prefecture) {
@@ -439,8 +462,9 @@ absl::StatusOr<Workshop> WorkshopFromReply(const Reply& reply) {
 
 }  // namespace
 
-RedisWorkshopStore::RedisWorkshopStore(redis::RedisClient* redis, redis::TrackedReads* cache)
-    : redis_(redis), cache_(cache) {}
+RedisWorkshopStore::RedisWorkshopStore(redis::RedisClient* redis, redis::TrackedReads* cache,
+                                       ContributionPages* pages)
+    : redis_(redis), cache_(cache), pages_(cache != nullptr ? pages : nullptr) {}
 
 template <typename T>
 T RedisWorkshopStore::Wrote(absl::string_view prefecture, absl::string_view workshop_id,
@@ -687,12 +711,60 @@ void RedisWorkshopStore::VoteContributionAsync(absl::string_view prefecture,
 absl::StatusOr<std::vector<Listed<std::string>>> RedisWorkshopStore::ListContributionsWire(
     absl::string_view prefecture, absl::string_view workshop_id, int64_t after_seq,
     int limit) {
+  return util::Await<std::vector<Listed<std::string>>>([&](WireListCallback done) {
+    ListContributionsWireAsync(prefecture, workshop_id, after_seq, limit, std::move(done));
+  });
+}
+
+void RedisWorkshopStore::ListContributionsWireAsync(absl::string_view prefecture,
+                                                    absl::string_view workshop_id,
+                                                    int64_t after_seq, int limit,
+                                                    WireListCallback done) {
+  if (pages_ == nullptr) {
+    return ReadContributionPage(std::string(prefecture), std::string(workshop_id), after_seq, limit,
+                                std::move(done));
+  }
+  // The workshop as the tracked cache holds it says which page is current.
+  ReadWorkshopAsync(
+      prefecture, workshop_id,
+      [this, prefecture = std::string(prefecture), workshop_id = std::string(workshop_id),
+       after_seq, limit, done = std::move(done)](absl::StatusOr<Workshop> w) mutable {
+        if (w.ok()) {
+          if (auto page = pages_->Find(prefecture, workshop_id, after_seq, limit,
+                                       ContributionPages::Version(w->etag(), w->revision()))) {
+            return done(*page);
+          }
+        } else if (w.status().code() != absl::StatusCode::kNotFound) {
+          return done(w.status());
+        }
+        ReadContributionPage(prefecture, workshop_id, after_seq, limit, std::move(done));
+      });
+}
+
+void RedisWorkshopStore::ReadContributionPage(const std::string& prefecture,
+                                              const std::string& workshop_id, int64_t after_seq,
+                                              int limit, WireListCallback done) {
   const std::string wkey = WorkshopKey(prefecture, workshop_id);
-  return DecodeList<std::string>(
-      redis_->Eval(ListScript(), {wkey + ":contribs"},
-                   {ContribPrefix(prefecture, workshop_id), std::to_string(after_seq),
-                    std::to_string(limit)}),
-      &ContributionWireFromHash);
+  redis_->EvalAsync(
+      ListContributionsScript(), {wkey + ":contribs", wkey},
+      {ContribPrefix(prefecture, workshop_id), std::to_string(after_seq), std::to_string(limit)},
+      [this, prefecture, workshop_id, after_seq, limit,
+       done = std::move(done)](absl::StatusOr<Reply> reply) {
+        if (!reply.ok()) return done(reply.status());
+        if (reply->type != Reply::Type::kArray || reply->elements.size() != 3) {
+          return done(absl::InternalError("unexpected reply shape from Redis"));
+        }
+        const Reply& etag = reply->elements[0];
+        const Reply& rev = reply->elements[1];
+        auto page = DecodeList<std::string>(reply->elements[2], &ContributionWireFromHash);
+        int64_t revision = 0;
+        if (page.ok() && pages_ != nullptr && etag.type == Reply::Type::kString &&
+            absl::SimpleAtoi(rev.str, &revision)) {
+          pages_->Put(prefecture, workshop_id, after_seq, limit,
+                      ContributionPages::Version(etag.str, revision), *page);
+        }
+        done(std::move(page));
+      });
 }
 
 }  // namespace qpv::workshop

@@ -7,7 +7,8 @@
 //   P seq                          INCR sequence: creation order of everything
 //   P workshops                    zset workshop id by seq
 //   P w:<w>                        hash pb, etag, state, capacity, registered,
-//                                  waitlisted, attended, seq
+//                                  waitlisted, attended, seq, rev (bumped by every
+//                                  write of the workshop or of its children)
 //   P w:<w>:regs                   zset registration id by seq
 //   P w:<w>:waitlist               zset waitlisted registration id by seq (FIFO)
 //   P w:<w>:persons                hash person name -> latest registration id
@@ -22,7 +23,10 @@
 // change and are merged into it on read (state, counters, votes, etag).
 // With a TrackedReads, ReadWorkshop serves workshops from memory; every
 // write of a workshop's keys drops that workshop from it once done, so this
-// process reads its own writes.
+// process reads its own writes. With ContributionPages too, pages of
+// contributions are served from memory while the workshop's etag and
+// revision (which every contribution write bumps) are those they were read
+// at.
 #ifndef QPV_SERVICES_WORKSHOP_REDIS_WORKSHOP_STORE_H_
 #define QPV_SERVICES_WORKSHOP_REDIS_WORKSHOP_STORE_H_
 
@@ -31,6 +35,7 @@
 
 #include "common/redis/redis_client.h"
 #include "common/redis/tracked_reads.h"
+#include "services/workshop/contribution_pages.h"
 #include "services/workshop/workshop_store.h"
 
 namespace qpv::workshop {
@@ -38,7 +43,11 @@ namespace qpv::workshop {
 class RedisWorkshopStore : public WorkshopStore {
  public:
   // `redis` (and `cache`, when given) must outlive the store.
-  explicit RedisWorkshopStore(redis::RedisClient* redis, redis::TrackedReads* cache = nullptr);
+  // With `pages` (and `cache`), ListContributionsWire serves a page from
+  // memory while its workshop's version, read through `cache`, is the one
+  // the page was read at.
+  explicit RedisWorkshopStore(redis::RedisClient* redis, redis::TrackedReads* cache = nullptr,
+                              ContributionPages* pages = nullptr);
 
   absl::StatusOr<Workshop> CreateWorkshop(absl::string_view prefecture, absl::string_view id,
                                           const Workshop& workshop,
@@ -110,9 +119,15 @@ class RedisWorkshopStore : public WorkshopStore {
   void VoteContributionAsync(absl::string_view prefecture, absl::string_view workshop_id,
                              absl::string_view contribution_id, absl::string_view person,
                              ContributionCallback done) override;
+  // Awaits ListContributionsWireAsync.
   absl::StatusOr<std::vector<Listed<std::string>>> ListContributionsWire(
       absl::string_view prefecture, absl::string_view workshop_id, int64_t after_seq,
       int limit) override;
+  // From the pages when the one asked for is kept at the workshop's
+  // version (read through the cache), on this thread if the workshop is
+  // cached too; else one EVALSHA, whose page is then kept.
+  void ListContributionsWireAsync(absl::string_view prefecture, absl::string_view workshop_id,
+                                  int64_t after_seq, int limit, WireListCallback done) override;
 
   // The set of préfectures (outside any hash tag).
   static constexpr char kPrefecturesKey[] = "ws:prefectures";
@@ -130,8 +145,13 @@ class RedisWorkshopStore : public WorkshopStore {
       absl::string_view prefecture, absl::string_view workshop_id, ContributionCallback done,
       std::optional<Contribution> created = std::nullopt);
 
+  // ListContributionsWireAsync's read of a page from Redis, kept in pages_.
+  void ReadContributionPage(const std::string& prefecture, const std::string& workshop_id,
+                            int64_t after_seq, int limit, WireListCallback done);
+
   redis::RedisClient* redis_;
   redis::TrackedReads* cache_;
+  ContributionPages* pages_;  // null unless cache_ is set
 };
 
 }  // namespace qpv::workshop

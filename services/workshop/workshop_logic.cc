@@ -348,39 +348,101 @@ using Fetch = std::function<absl::StatusOr<std::vector<Listed<T>>>(const std::st
                                                                    int)>;
 
 // Walks `prefectures` (sorted) from `start`, collecting up to `page_size`
-// items that match; `next` is set when more may follow.
+// items that match into `items`; `next` is set when more may follow. The
+// caller makes each fetch that Next asks for and hands its items to Take,
+// blocking (Page) or not (ListContributionsAsync).
 template <typename T>
-absl::Status Page(const std::vector<std::string>& prefectures, const Cursor& start,
-                  int page_size, const Predicate<T>& match, const Fetch<T>& fetch,
-                  std::vector<T>* out, std::optional<Cursor>* next) {
-  int scanned = 0;
-  Cursor last;
-  const int batch = std::min(std::max(page_size + 1, 20), 500);
-  for (const std::string& pref : prefectures) {
-    if (!start.prefecture.empty() && pref < start.prefecture) continue;
-    int64_t after = pref == start.prefecture ? start.seq : 0;
-    while (true) {
-      QPV_ASSIGN_OR_RETURN(auto items, fetch(pref, after, batch));
-      for (auto& it : items) {
-        after = it.seq;
-        ++scanned;
-        if (match(it.item)) {
-          if (static_cast<int>(out->size()) == page_size) {
-            *next = last;
-            return absl::OkStatus();
-          }
-          out->push_back(std::move(it.item));
-          last = Cursor{pref, it.seq};
-        }
-        if (scanned >= kMaxScan) {
-          *next = Cursor{pref, after};
-          return absl::OkStatus();
-        }
+class Pager {
+ public:
+  struct Fetch {
+    const std::string* prefecture;
+    int64_t after;
+    int limit;
+  };
+
+  Pager(const std::vector<std::string>* prefectures, Cursor start, int page_size,
+        Predicate<T> match)
+      : prefectures_(prefectures),
+        start_(std::move(start)),
+        page_size_(page_size),
+        batch_(std::min(std::max(page_size + 1, 20), 500)),
+        match_(std::move(match)) {}
+
+  // The next fetch to make, or nothing once the page is complete.
+  std::optional<Fetch> Next() {
+    if (complete_) return std::nullopt;
+    if (!in_prefecture_) {
+      while (index_ < prefectures_->size() && !start_.prefecture.empty() &&
+             (*prefectures_)[index_] < start_.prefecture) {
+        ++index_;
       }
-      if (static_cast<int>(items.size()) < batch) break;
+      if (index_ == prefectures_->size()) {
+        complete_ = true;
+        next.reset();
+        return std::nullopt;
+      }
+      const std::string& pref = (*prefectures_)[index_];
+      after_ = pref == start_.prefecture ? start_.seq : 0;
+      in_prefecture_ = true;
+    }
+    return Fetch{&(*prefectures_)[index_], after_, batch_};
+  }
+
+  // The items the last fetch returned.
+  void Take(std::vector<Listed<T>> fetched) {
+    const std::string& pref = (*prefectures_)[index_];
+    for (auto& it : fetched) {
+      after_ = it.seq;
+      ++scanned_;
+      if (match_(it.item)) {
+        if (static_cast<int>(items.size()) == page_size_) {
+          next = last_;
+          complete_ = true;
+          return;
+        }
+        items.push_back(std::move(it.item));
+        last_ = Cursor{pref, it.seq};
+      }
+      if (scanned_ >= kMaxScan) {
+        next = Cursor{pref, after_};
+        complete_ = true;
+        return;
+      }
+    }
+    if (static_cast<int>(fetched.size()) < batch_) {
+      in_prefecture_ = false;
+      ++index_;
     }
   }
-  next->reset();
+
+  std::vector<T> items;
+  std::optional<Cursor> next;
+
+ private:
+  const std::vector<std::string>* prefectures_;
+  const Cursor start_;
+  const int page_size_;
+  const int batch_;
+  const Predicate<T> match_;
+  size_t index_ = 0;
+  bool in_prefecture_ = false;
+  bool complete_ = false;
+  int64_t after_ = 0;
+  int scanned_ = 0;
+  Cursor last_;
+};
+
+template <typename T>
+absl::Status Page(const std::vector<std::string>& prefectures, const Cursor& start, int page_size,
+                  const Predicate<T>& match, const Fetch<T>& fetch, std::vector<T>* out,
+                  std::optional<Cursor>* next) {
+  Pager<T> pager(&prefectures, start, page_size, match);
+  while (auto f = pager.Next()) {
+    QPV_ASSIGN_OR_RETURN(auto items, fetch(*f->prefecture, f->after, f->limit));
+    pager.Take(std::move(items));
+  }
+  *out = std::move(pager.items);
+  *next = std::move(pager.next);
   return absl::OkStatus();
 }
 
@@ -440,6 +502,12 @@ absl::StatusOr<ChildList> ParseChildList(
   return ChildList{ids[0], ids[1], std::move(params)};
 }
 
+// The page token of the page after the one listed, "" after the last.
+std::string NextPageToken(const ChildList& list, const std::optional<Cursor>& next) {
+  if (!next) return "";
+  return pagination::EncodePageToken(EncodeCursor(*next), list.params.fingerprint);
+}
+
 // One page of a workshop's children, and the next page's token ("" after
 // the last). The workshop itself is read only when the page comes back
 // empty, to tell an absent workshop (NOT_FOUND) from an empty list:
@@ -461,10 +529,66 @@ absl::Status PageChildren(WorkshopStore* store, const ChildList& list,
   if (items->empty() && !next) {
     QPV_RETURN_IF_ERROR(store->GetWorkshop(list.prefecture, list.workshop).status());
   }
-  next_token->clear();
-  if (next) *next_token = pagination::EncodePageToken(EncodeCursor(*next), list.params.fingerprint);
+  *next_token = NextPageToken(list, next);
   return absl::OkStatus();
 }
+
+// PageChildren for contributions, without waiting: a ListContributions call
+// under way. Each page the pager asks for is fetched with
+// ListContributionsWireAsync; a fetch answered at once (a page kept in
+// memory) continues on the same stack, at most kMaxScan / 20 deep.
+class ContributionListing : public std::enable_shared_from_this<ContributionListing> {
+ public:
+  using Done = std::function<void(absl::StatusOr<std::string>)>;
+
+  ContributionListing(WorkshopStore* store, ChildList list, Predicate<std::string> match, Done done)
+      : store_(store),
+        list_(std::move(list)),
+        prefectures_{list_.prefecture},
+        pager_(&prefectures_, list_.params.cursor, list_.params.page_size, std::move(match)),
+        done_(std::move(done)) {}
+
+  void Continue() {
+    auto f = pager_.Next();
+    if (!f) return Finish();
+    store_->ListContributionsWireAsync(
+        list_.prefecture, list_.workshop, f->after, f->limit,
+        [self = shared_from_this()](absl::StatusOr<std::vector<Listed<std::string>>> fetched) {
+          if (!fetched.ok()) return self->done_(fetched.status());
+          self->pager_.Take(*std::move(fetched));
+          self->Continue();
+        });
+  }
+
+ private:
+  void Finish() {
+    if (!pager_.items.empty() || pager_.next) return done_(Response());
+    store_->ReadWorkshopAsync(list_.prefecture, list_.workshop,
+                              [self = shared_from_this()](absl::StatusOr<Workshop> w) {
+                                if (!w.ok()) return self->done_(w.status());
+                                self->done_(self->Response());
+                              });
+  }
+
+  // The ListContributionsResponse in wire form.
+  std::string Response() const {
+    std::string out;
+    for (const std::string& item : pager_.items) {
+      AppendBytesField(&out, wsv1::ListContributionsResponse::kContributionsFieldNumber, item);
+    }
+    const std::string token = NextPageToken(list_, pager_.next);
+    if (!token.empty()) {
+      AppendBytesField(&out, wsv1::ListContributionsResponse::kNextPageTokenFieldNumber, token);
+    }
+    return out;
+  }
+
+  WorkshopStore* const store_;
+  const ChildList list_;
+  const std::vector<std::string> prefectures_;  // the pager walks this one
+  Pager<std::string> pager_;
+  const Done done_;
+};
 
 std::string WorkshopName(absl::string_view p, absl::string_view w) {
   return absl::StrCat("prefectures/", p, "/workshops/", w);
@@ -867,34 +991,24 @@ absl::StatusOr<Contribution> WorkshopLogic::GetContribution(
   return store_->GetContribution(ids[0], ids[1], ids[2]);
 }
 
-absl::StatusOr<std::string> WorkshopLogic::ListContributions(
-    const wsv1::ListContributionsRequest& req, absl::Time) {
+void WorkshopLogic::ListContributionsAsync(const wsv1::ListContributionsRequest& req, absl::Time,
+                                           std::function<void(absl::StatusOr<std::string>)> done) {
   Predicate<Contribution> filter;
-  QPV_ASSIGN_OR_RETURN(ChildList list,
-                       ParseChildList<Contribution>(req, &ContributionFilter, &filter,
-                                                    [this](absl::string_view p) {
-                                                      return CheckServed(p);
-                                                    }));
+  auto list = ParseChildList<Contribution>(req, &ContributionFilter, &filter,
+                                           [this](absl::string_view p) { return CheckServed(p); });
+  if (!list.ok()) return done(list.status());
   // The contributions stay in wire form; a filter needs them parsed.
-  const bool unfiltered = absl::StripAsciiWhitespace(req.filter()).empty();
-  const Predicate<std::string> match = [&](const std::string& bytes) {
-    Contribution c;
-    return unfiltered || (c.ParseFromString(bytes) && filter(c));
-  };
-  std::vector<std::string> items;
-  std::string next_token;
-  QPV_RETURN_IF_ERROR(PageChildren<std::string>(store_, list, match,
-                                                &WorkshopStore::ListContributionsWire, &items,
-                                                &next_token));
-  std::string out;
-  for (const std::string& item : items) {
-    AppendBytesField(&out, wsv1::ListContributionsResponse::kContributionsFieldNumber, item);
+  Predicate<std::string> match;
+  if (absl::StripAsciiWhitespace(req.filter()).empty()) {
+    match = [](const std::string&) { return true; };
+  } else {
+    match = [filter = std::move(filter)](const std::string& bytes) {
+      Contribution c;
+      return c.ParseFromString(bytes) && filter(c);
+    };
   }
-  if (!next_token.empty()) {
-    AppendBytesField(&out, wsv1::ListContributionsResponse::kNextPageTokenFieldNumber,
-                     next_token);
-  }
-  return out;
+  std::make_shared<ContributionListing>(store_, *std::move(list), std::move(match), std::move(done))
+      ->Continue();
 }
 
 absl::StatusOr<Contribution> WorkshopLogic::UpdateContribution(

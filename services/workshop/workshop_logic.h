@@ -78,8 +78,9 @@ class WorkshopLogic {
                                                absl::Time deadline);
   // The ListContributionsResponse in wire form: unfiltered, no
   // contribution is parsed or serialized again (contribution_wire.h).
-  absl::StatusOr<std::string> ListContributions(const wsv1::ListContributionsRequest& req,
-                                                absl::Time deadline);
+  // Answered at once when the store keeps the pages in memory.
+  void ListContributionsAsync(const wsv1::ListContributionsRequest& req, absl::Time deadline,
+                              std::function<void(absl::StatusOr<std::string>)> done);
   absl::StatusOr<Contribution> UpdateContribution(const wsv1::UpdateContributionRequest& req,
                                                   absl::Time deadline);
   void VoteContributionAsync(const wsv1::VoteContributionRequest& req, absl::Time deadline,

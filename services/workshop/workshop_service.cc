@@ -22,7 +22,7 @@ WorkshopServiceImpl::WorkshopServiceImpl(WorkshopLogic* logic)
   Add("RecordAttendance", logic, &WorkshopLogic::RecordAttendance);
   AddAsync("CreateContribution", logic, &WorkshopLogic::CreateContributionAsync);
   Add("GetContribution", logic, &WorkshopLogic::GetContribution);
-  Add("ListContributions", logic, &WorkshopLogic::ListContributions);  // in wire form
+  AddAsync("ListContributions", logic, &WorkshopLogic::ListContributionsAsync);  // in wire form
   Add("UpdateContribution", logic, &WorkshopLogic::UpdateContribution);
   AddAsync("VoteContribution", logic, &WorkshopLogic::VoteContributionAsync);
 }

@@ -732,6 +732,82 @@ TEST_F(ServiceTest, Contributions) {
             grpc::StatusCode::FAILED_PRECONDITION);
 }
 
+// ListContributions on the Redis store with its workshop cache and its
+// pages, as the service runs: a filtered list walks several fetches per
+// page (some answered from memory), pages follow the writes, and an absent
+// workshop is NOT_FOUND.
+TEST_F(ServiceTest, ContributionPagesFromMemoryFollowTheWrites) {
+  auto client = qpv::testing::FlushedSharedRedisClient();
+  ASSERT_NE(client, nullptr);
+  auto cache = redis::TrackedReads::Create(client->options(), 100);
+  ASSERT_THAT(cache, qpv::testing::IsOk());
+  ASSERT_TRUE((*cache)->WaitTracking(absl::Seconds(5)));
+  ContributionPages pages(1 << 20);
+  RedisWorkshopStore store(client.get(), cache->get(), &pages);
+  Start(&store, {});
+  Workshop w = Schedule(Create());
+  // 60 contributions, every third an idea: more than one fetch (21 items
+  // at page_size 20) holds the 20 ideas of a page.
+  std::vector<std::string> ideas;
+  for (int i = 0; i < 60; ++i) {
+    Contribution c = ValidContribution();
+    c.clear_organization();
+    c.set_title(absl::StrCat("Contribution ", i));
+    if (i % 3 == 0) c.set_kind(Contribution::KIND_IDEA);
+    Contribution out;
+    ASSERT_TRUE(AddContribution(w, c, &out).ok());
+    if (i % 3 == 0) ideas.push_back(out.name());
+  }
+  const auto list_all = [&](const std::string& filter, int page_size) {
+    std::vector<std::string> names;
+    wsv1::ListContributionsRequest req;
+    req.set_parent(w.name());
+    req.set_filter(filter);
+    req.set_page_size(page_size);
+    do {
+      wsv1::ListContributionsResponse resp;
+      grpc::Status s = Call(&WorkshopService::Stub::ListContributions, req, &resp);
+      EXPECT_TRUE(s.ok()) << s.error_message();
+      if (!s.ok()) break;
+      for (const auto& c : resp.contributions()) names.push_back(c.name());
+      req.set_page_token(resp.next_page_token());
+    } while (!req.page_token().empty());
+    return names;
+  };
+  for (int round = 0; round < 2; ++round) {  // the second from memory
+    EXPECT_EQ(list_all("kind = KIND_IDEA", 7), ideas);
+    EXPECT_EQ(list_all("", 25).size(), 60u);
+  }
+  EXPECT_GT(pages.stats().hits, 5);
+  // A new contribution, then a vote, are listed at once by this process.
+  Contribution added;
+  Contribution idea = ValidContribution();
+  idea.clear_organization();
+  idea.set_kind(Contribution::KIND_IDEA);
+  ASSERT_TRUE(AddContribution(w, idea, &added).ok());
+  ideas.push_back(added.name());
+  EXPECT_EQ(list_all("kind = KIND_IDEA", 7), ideas);
+  Registration r;
+  ASSERT_TRUE(Register(w, "prefectures/59/persons/p1", &r).ok());
+  wsv1::VoteContributionRequest vote;
+  vote.set_name(ideas[0]);
+  vote.set_person("prefectures/59/persons/p1");
+  Contribution voted;
+  ASSERT_TRUE(Call(&WorkshopService::Stub::VoteContribution, vote, &voted).ok());
+  wsv1::ListContributionsRequest first;
+  first.set_parent(w.name());
+  first.set_page_size(1);
+  wsv1::ListContributionsResponse resp;
+  ASSERT_TRUE(Call(&WorkshopService::Stub::ListContributions, first, &resp).ok());
+  ASSERT_EQ(resp.contributions_size(), 1);
+  EXPECT_EQ(resp.contributions(0).vote_count(), 1);
+  first.set_parent("prefectures/59/workshops/absent");
+  EXPECT_EQ(Call(&WorkshopService::Stub::ListContributions, first, &resp).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  server_->Shutdown();
+  server_.reset();
+}
+
 TEST_F(ServiceTest, RedisDownIsUnavailableThenRecovers) {
   qpv::testing::RedisServer redis_server;
   redis::Options options;

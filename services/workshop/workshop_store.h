@@ -167,6 +167,13 @@ class WorkshopStore {
   virtual absl::StatusOr<std::vector<Listed<std::string>>> ListContributionsWire(
       absl::string_view prefecture, absl::string_view workshop_id, int64_t after_seq,
       int limit) = 0;
+  // ListContributionsWire without waiting, as CreateContributionAsync.
+  using WireListCallback = std::function<void(absl::StatusOr<std::vector<Listed<std::string>>>)>;
+  virtual void ListContributionsWireAsync(absl::string_view prefecture,
+                                          absl::string_view workshop_id, int64_t after_seq,
+                                          int limit, WireListCallback done) {
+    done(ListContributionsWire(prefecture, workshop_id, after_seq, limit));
+  }
 };
 
 }  // namespace qpv::workshop
