@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/logging/log.h"
 #include "common/status/status.h"
+#include "common/util/await.h"
 #include "grpcpp/client_context.h"
 #include "services/reporting/call_deadline.h"
 
@@ -84,14 +85,29 @@ void GrpcWorkshopSource::Prepare(grpc::ClientContext* ctx) const {
 }
 
 absl::StatusOr<wsv1::Workshop> GrpcWorkshopSource::GetWorkshop(absl::string_view name) {
-  grpc::ClientContext ctx;
-  Prepare(&ctx);
-  wsv1::GetWorkshopRequest req;
-  req.set_name(std::string(name));
-  wsv1::Workshop w;
-  const grpc::Status status = workshops_->GetWorkshop(&ctx, req, &w);
-  if (!status.ok()) return MapError(status, "workshop", absl::StrCat("workshop ", name));
-  return w;
+  return util::Await<wsv1::Workshop>([&](WorkshopCallback done) {
+    GetWorkshopAsync(name, CurrentCallDeadline(), std::move(done));
+  });
+}
+
+void GrpcWorkshopSource::GetWorkshopAsync(absl::string_view name, absl::Time deadline,
+                                          WorkshopCallback done) {
+  // What the call needs until it completes; its callback owns it.
+  struct Call {
+    grpc::ClientContext ctx;
+    wsv1::GetWorkshopRequest req;
+    wsv1::Workshop w;
+  };
+  auto call = std::make_shared<Call>();
+  call->ctx.set_deadline(absl::ToChronoTime(std::min(deadline, absl::Now() + timeout_)));
+  call->req.set_name(std::string(name));
+  workshops_->async()->GetWorkshop(
+      &call->ctx, &call->req, &call->w, [call, done = std::move(done)](grpc::Status status) {
+        if (!status.ok()) {
+          return done(MapError(status, "workshop", absl::StrCat("workshop ", call->req.name())));
+        }
+        done(std::move(call->w));
+      });
 }
 
 absl::StatusOr<std::vector<wsv1::Workshop>> GrpcWorkshopSource::ListWorkshops(

@@ -39,7 +39,11 @@ class GrpcWorkshopSource : public WorkshopSource {
                      std::shared_ptr<grpc::Channel> stakeholder_channel, absl::Duration timeout,
                      Clock* clock = Clock::Real(), absl::Duration name_ttl = absl::Minutes(5));
 
+  // Awaits GetWorkshopAsync, by the call's deadline (call_deadline.h).
   absl::StatusOr<workshop::v1::Workshop> GetWorkshop(absl::string_view name) override;
+  // Through gRPC's callback client: no thread waits for the answer.
+  void GetWorkshopAsync(absl::string_view name, absl::Time deadline,
+                        WorkshopCallback done) override;
   absl::StatusOr<std::vector<workshop::v1::Workshop>> ListWorkshops(
       absl::string_view prefecture) override;
   absl::StatusOr<std::vector<workshop::v1::Registration>> ListRegistrations(

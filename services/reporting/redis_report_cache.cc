@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/logging/log.h"
 #include "common/status/status.h"
+#include "common/util/await.h"
 #include "common/util/clock.h"
 #include "common/validation/resource_name.h"
 
@@ -75,9 +76,19 @@ RedisReportCache::RedisReportCache(redis::RedisClient* redis) : redis_(redis) {}
 
 absl::StatusOr<std::optional<WireReport>> RedisReportCache::GetWire(
     absl::string_view workshop) {
-  QPV_ASSIGN_OR_RETURN(Key key, KeyOf(workshop));
-  QPV_ASSIGN_OR_RETURN(redis::Reply reply, redis_->Command({"HGET", key.report, "wire"}));
-  return DecodeEntry(reply, key.report);
+  return util::Await<std::optional<WireReport>>(
+      [&](WireCallback done) { GetWireAsync(workshop, std::move(done)); });
+}
+
+void RedisReportCache::GetWireAsync(absl::string_view workshop, WireCallback done) {
+  auto key = KeyOf(workshop);
+  if (!key.ok()) return done(key.status());
+  redis_->CommandAsync(
+      {"HGET", key->report, "wire"},
+      [report = key->report, done = std::move(done)](absl::StatusOr<redis::Reply> reply) {
+        if (!reply.ok()) return done(reply.status());
+        done(DecodeEntry(*reply, report));
+      });
 }
 
 absl::StatusOr<std::vector<std::optional<v1::WorkshopReport>>> RedisReportCache::GetMany(

@@ -21,6 +21,8 @@ class RedisReportCache : public ReportCache {
   explicit RedisReportCache(redis::RedisClient* redis);
 
   absl::StatusOr<std::optional<WireReport>> GetWire(absl::string_view workshop) override;
+  // One HGET sent with RedisClient::CommandAsync.
+  void GetWireAsync(absl::string_view workshop, WireCallback done) override;
   absl::StatusOr<std::vector<std::optional<v1::WorkshopReport>>> GetMany(
       const std::vector<std::string>& workshops) override;
   absl::Status Put(const v1::WorkshopReport& report) override;

@@ -6,6 +6,7 @@
 #ifndef QPV_SERVICES_REPORTING_REPORT_CACHE_H_
 #define QPV_SERVICES_REPORTING_REPORT_CACHE_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,11 @@ class ReportCache {
   // counts as absent (it is rebuilt), as does one written before wire forms
   // were kept (rebuilt once, then kept with its wire form).
   virtual absl::StatusOr<std::optional<WireReport>> GetWire(absl::string_view workshop) = 0;
+  // GetWire without waiting: `done` gets the entry, on any thread.
+  using WireCallback = std::function<void(absl::StatusOr<std::optional<WireReport>>)>;
+  virtual void GetWireAsync(absl::string_view workshop, WireCallback done) {
+    done(GetWire(workshop));
+  }
   // The same, parsed.
   absl::StatusOr<std::optional<v1::WorkshopReport>> Get(absl::string_view workshop) {
     auto wire = GetWire(workshop);

@@ -56,7 +56,12 @@ void LogCacheFailure(absl::string_view op, const absl::Status& status) {
 
 ReportingLogic::ReportingLogic(WorkshopSource* source, ReportCache* cache, FeedStore* feed,
                                Clock* clock, Options options)
-    : source_(source), cache_(cache), feed_(feed), clock_(clock), options_(std::move(options)) {
+    : source_(source),
+      cache_(cache),
+      feed_(feed),
+      clock_(clock),
+      options_(std::move(options)),
+      builds_(options_.build_threads) {
   std::sort(options_.prefectures.begin(), options_.prefectures.end());
 }
 
@@ -87,20 +92,48 @@ std::optional<v1::WorkshopReport> ReportingLogic::CachedReport(const std::string
 
 // --- Workshop reports --------------------------------------------------------
 
-absl::StatusOr<std::string> ReportingLogic::GetWorkshopReport(
-    const v1::GetWorkshopReportRequest& req, absl::Time deadline) {
-  QPV_ASSIGN_OR_RETURN(auto ids,
-                       ParseResourceName("workshop", req.workshop(), {"prefectures", "workshops"}));
-  QPV_RETURN_IF_ERROR(CheckServed(ids[0]));
-  ScopedCallDeadline scope(deadline);
-  const std::string& name = req.workshop();
-  auto w = source_->GetWorkshop(name);
+void ReportingLogic::GetWorkshopReportAsync(const v1::GetWorkshopReportRequest& req,
+                                            absl::Time deadline,
+                                            std::function<void(absl::StatusOr<std::string>)> done) {
+  auto ids = ParseResourceName("workshop", req.workshop(), {"prefectures", "workshops"});
+  if (!ids.ok()) return done(ids.status());
+  if (absl::Status served = CheckServed((*ids)[0]); !served.ok()) return done(served);
+  struct Pending {
+    std::string name;
+    absl::Time deadline;
+    std::function<void(absl::StatusOr<std::string>)> done;
+  };
+  auto p = std::make_shared<Pending>(Pending{req.workshop(), deadline, std::move(done)});
+  // Whatever cannot be answered now is handed to a build thread, with the
+  // call's deadline for the calls it makes.
+  auto build = [this, p](absl::StatusOr<Workshop> w,
+                         absl::StatusOr<std::optional<WireReport>> wire) {
+    builds_.Run([this, p, w = std::move(w), wire = std::move(wire)]() mutable {
+      ScopedCallDeadline scope(p->deadline);
+      p->done(ReportAfterReads(p->name, w, std::move(wire)));
+    });
+  };
+  source_->GetWorkshopAsync(p->name, deadline, [this, p, build](absl::StatusOr<Workshop> w) {
+    if (!w.ok()) return build(std::move(w), std::optional<WireReport>());
+    cache_->GetWireAsync(p->name, [this, p, build, w = *std::move(w)](
+                                      absl::StatusOr<std::optional<WireReport>> wire) mutable {
+      if (wire.ok() && *wire &&
+          IsCurrent((*wire)->revision, (*wire)->target, w, TargetFor(p->name))) {
+        return p->done(CurrentAsOf(**wire, clock_->Now()));
+      }
+      build(std::move(w), std::move(wire));
+    });
+  });
+}
+
+absl::StatusOr<std::string> ReportingLogic::ReportAfterReads(
+    const std::string& name, const absl::StatusOr<Workshop>& w,
+    absl::StatusOr<std::optional<WireReport>> wire) {
   absl::StatusOr<v1::WorkshopReport> report;
   if (!w.ok()) {
     report = WithoutWorkshop(name, w.status());
   } else {
     std::optional<v1::WorkshopReport> cached;
-    auto wire = cache_->GetWire(name);
     if (!wire.ok()) {
       LogCacheFailure("get", wire.status());
     } else if (*wire) {

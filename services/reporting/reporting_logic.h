@@ -23,6 +23,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/util/clock.h"
+#include "common/util/worker_pool.h"
 #include "qpv/reporting/v1/reporting_service.pb.h"
 #include "qpv/workshop/v1/workshop.pb.h"
 #include "services/reporting/feed/feed_store.h"
@@ -39,6 +40,9 @@ class ReportingLogic {
     std::vector<std::string> prefectures;
     // Representativeness targets (QPV_TARGET_MIX).
     TargetMixes target_mixes;
+    // Threads that build the reports GetWorkshopReportAsync cannot answer
+    // from the cache (they wait on the workshop and stakeholder services).
+    size_t build_threads = 16;
   };
 
   // None of the pointers is owned; all must outlive the logic. `feed` may be
@@ -47,9 +51,12 @@ class ReportingLogic {
                  Options options);
 
   // The report in wire form (a serialized v1::WorkshopReport): a current
-  // cached report is sent as stored (report_wire.h).
-  absl::StatusOr<std::string> GetWorkshopReport(const v1::GetWorkshopReportRequest& req,
-                                                absl::Time deadline);
+  // cached report is sent as stored (report_wire.h). The workshop and the
+  // cache entry are read without waiting, and a current entry is answered
+  // on the thread that read it; a report to build (or to serve stale) is
+  // built on one of the build threads.
+  void GetWorkshopReportAsync(const v1::GetWorkshopReportRequest& req, absl::Time deadline,
+                              std::function<void(absl::StatusOr<std::string>)> done);
   absl::StatusOr<v1::PrefectureReport> GetPrefectureReport(
       const v1::GetPrefectureReportRequest& req, absl::Time deadline);
   absl::StatusOr<v1::ExportReportResponse> ExportReport(const v1::ExportReportRequest& req,
@@ -67,6 +74,12 @@ class ReportingLogic {
   absl::Status CheckServed(absl::string_view prefecture) const;
   // Report of a validated workshop name.
   absl::StatusOr<v1::WorkshopReport> WorkshopReport(const std::string& name);
+  // The report of `name` once the workshop and its cache entry were read
+  // (`wire` is not read when `w` failed): the entry if current, else built
+  // or served stale. Blocks: run on the build threads.
+  absl::StatusOr<std::string> ReportAfterReads(const std::string& name,
+                                               const absl::StatusOr<workshop::v1::Workshop>& w,
+                                               absl::StatusOr<std::optional<WireReport>> wire);
   // The report of a workshop that could not be read (`status`): the cached
   // one, stale, when the workshop service is unavailable.
   absl::StatusOr<v1::WorkshopReport> WithoutWorkshop(const std::string& name,
@@ -85,6 +98,7 @@ class ReportingLogic {
   FeedStore* feed_;
   Clock* clock_;
   Options options_;
+  util::WorkerPool builds_;  // last: its threads stop before the rest goes
 };
 
 }  // namespace qpv::reporting

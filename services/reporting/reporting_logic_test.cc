@@ -6,12 +6,14 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/logging/log.h"
 #include "common/status/status.h"
+#include "common/util/await.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/reporting/call_deadline.h"
@@ -151,7 +153,8 @@ class LogicTest : public ::testing::Test {
     v1::GetWorkshopReportRequest req;
     req.set_workshop(name);
     // Served in wire form (report_wire.h): read back as a client would.
-    auto bytes = logic_->GetWorkshopReport(req, deadline);
+    auto bytes = util::Await<std::string>(
+        [&](auto done) { logic_->GetWorkshopReportAsync(req, deadline, std::move(done)); });
     if (!bytes.ok()) return bytes.status();
     v1::WorkshopReport report;
     if (!report.ParseFromString(*bytes)) return absl::InternalError("unparsable report");
@@ -192,6 +195,29 @@ TEST_F(LogicTest, BuildsTheReportFromTheSource) {
   EXPECT_THAT(r->representativeness_index(), DoubleNear(0.45, 1e-12));
   ASSERT_EQ(r->top_contributions_size(), 1);
   EXPECT_EQ(r->top_contributions(0).organization_display_name(), "Association Lille Sud");
+  EXPECT_EQ(cache_.puts(), 1);
+}
+
+// A current cached report is answered on the thread whose reads completed
+// (here the caller's: the fakes answer at once); a report to build is built
+// on a build thread, never on that one.
+TEST_F(LogicTest, OnlyBuildsLeaveTheCallingThread) {
+  v1::GetWorkshopReportRequest req;
+  req.set_workshop(kW1);
+  const auto answered_on = [&] {
+    std::thread::id on;
+    auto bytes = util::Await<std::string>([&](auto done) {
+      logic_->GetWorkshopReportAsync(req, kDeadline, [&on, done](absl::StatusOr<std::string> r) {
+        on = std::this_thread::get_id();
+        done(std::move(r));
+      });
+    });
+    EXPECT_THAT(bytes, IsOk());
+    return on;
+  };
+  EXPECT_NE(answered_on(), std::this_thread::get_id());  // built
+  EXPECT_EQ(cache_.puts(), 1);
+  EXPECT_EQ(answered_on(), std::this_thread::get_id());  // from the cache
   EXPECT_EQ(cache_.puts(), 1);
 }
 
