@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/status/status.h"
+#include "common/util/await.h"
 
 namespace qpv::stakeholder {
 namespace {
@@ -182,13 +183,28 @@ template <typename T>
 absl::StatusOr<T> RedisStakeholderStore::GetResource(absl::string_view kind_key,
                                                      absl::string_view prefecture,
                                                      absl::string_view id) {
+  return util::Await<T>([&](std::function<void(absl::StatusOr<T>)> done) {
+    GetResourceAsync<T>(kind_key, prefecture, id, std::move(done));
+  });
+}
+
+template <typename T>
+void RedisStakeholderStore::GetResourceAsync(absl::string_view kind_key,
+                                             absl::string_view prefecture, absl::string_view id,
+                                             std::function<void(absl::StatusOr<T>)> done) {
   const Kind& kind = KindOf(kind_key);
-  QPV_ASSIGN_OR_RETURN(redis::Reply reply,
-                       redis_->Command({"HMGET", absl::StrCat(Prefix(prefecture), kind.key, ":", id),
-                                        "pb", "etag"}));
-  if (reply.type != redis::Reply::Type::kArray || reply.elements.size() != 2) return Malformed();
-  if (reply.elements[0].is_nil()) return absl::NotFoundError(absl::StrCat(kind.noun, " not found"));
-  return Decode<T>(kind, reply.elements[0].str, reply.elements[1].str);
+  redis_->CommandAsync(
+      {"HMGET", absl::StrCat(Prefix(prefecture), kind.key, ":", id), "pb", "etag"},
+      [&kind, done = std::move(done)](absl::StatusOr<redis::Reply> reply) {
+        if (!reply.ok()) return done(reply.status());
+        if (reply->type != redis::Reply::Type::kArray || reply->elements.size() != 2) {
+          return done(Malformed());
+        }
+        if (reply->elements[0].is_nil()) {
+          return done(absl::NotFoundError(absl::StrCat(kind.noun, " not found")));
+        }
+        done(Decode<T>(kind, reply->elements[0].str, reply->elements[1].str));
+      });
 }
 
 template <typename T>
@@ -289,6 +305,11 @@ absl::StatusOr<Person> RedisStakeholderStore::CreatePerson(absl::string_view pre
 absl::StatusOr<Person> RedisStakeholderStore::GetPerson(absl::string_view prefecture,
                                                         absl::string_view id) {
   return GetResource<Person>("person", prefecture, id);
+}
+
+void RedisStakeholderStore::GetPersonAsync(absl::string_view prefecture, absl::string_view id,
+                                           PersonCallback done) {
+  GetResourceAsync<Person>("person", prefecture, id, std::move(done));
 }
 
 absl::StatusOr<ScanResult<Person>> RedisStakeholderStore::ScanPersons(

@@ -41,7 +41,11 @@ class RedisStakeholderStore : public StakeholderStore {
   absl::StatusOr<Person> CreatePerson(absl::string_view prefecture, absl::string_view id,
                                       const Person& person,
                                       absl::string_view request_id) override;
+  // Awaits GetPersonAsync.
   absl::StatusOr<Person> GetPerson(absl::string_view prefecture, absl::string_view id) override;
+  // One HMGET through RedisClient::CommandAsync.
+  void GetPersonAsync(absl::string_view prefecture, absl::string_view id,
+                      PersonCallback done) override;
   absl::StatusOr<ScanResult<Person>> ScanPersons(absl::string_view prefecture, int64_t after_seq,
                                                  int limit) override;
   absl::StatusOr<Person> UpdatePerson(absl::string_view prefecture, absl::string_view id,
@@ -58,6 +62,10 @@ class RedisStakeholderStore : public StakeholderStore {
   template <typename T>
   absl::StatusOr<T> GetResource(absl::string_view kind, absl::string_view prefecture,
                                 absl::string_view id);
+  // GetResource without waiting.
+  template <typename T>
+  void GetResourceAsync(absl::string_view kind, absl::string_view prefecture, absl::string_view id,
+                        std::function<void(absl::StatusOr<T>)> done);
   template <typename T>
   absl::StatusOr<ScanResult<T>> Scan(absl::string_view kind, absl::string_view prefecture,
                                      int64_t after_seq, int limit);

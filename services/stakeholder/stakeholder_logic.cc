@@ -473,12 +473,13 @@ absl::StatusOr<Person> StakeholderLogic::CreatePerson(const v1::CreatePersonRequ
   return store_->CreatePerson(prefecture, id, person, request.request_id());
 }
 
-absl::StatusOr<Person> StakeholderLogic::GetPerson(const v1::GetPersonRequest& request) {
+void StakeholderLogic::GetPersonAsync(const v1::GetPersonRequest& request, absl::Time,
+                                      StakeholderStore::PersonCallback done) {
   FieldViolations v;
   auto ids = ParseName(v, "name", request.name(), "persons");
-  QPV_RETURN_IF_ERROR(v.ToStatus());
-  QPV_RETURN_IF_ERROR(CheckServed(ids[0]));
-  return store_->GetPerson(ids[0], ids[1]);
+  if (absl::Status s = v.ToStatus(); !s.ok()) return done(s);
+  if (absl::Status s = CheckServed(ids[0]); !s.ok()) return done(s);
+  store_->GetPersonAsync(ids[0], ids[1], std::move(done));
 }
 
 absl::StatusOr<v1::ListPersonsResponse> StakeholderLogic::ListPersons(

@@ -45,7 +45,10 @@ class StakeholderLogic {
   absl::Status DeleteOrganization(const v1::DeleteOrganizationRequest& request);
 
   absl::StatusOr<Person> CreatePerson(const v1::CreatePersonRequest& request);
-  absl::StatusOr<Person> GetPerson(const v1::GetPersonRequest& request);
+  // The workshop service's lookup of every registration: served without
+  // a thread waiting on Redis.
+  void GetPersonAsync(const v1::GetPersonRequest& request, absl::Time deadline,
+                      StakeholderStore::PersonCallback done);
   absl::StatusOr<v1::ListPersonsResponse> ListPersons(const v1::ListPersonsRequest& request);
   absl::StatusOr<Person> UpdatePerson(const v1::UpdatePersonRequest& request);
   absl::Status DeletePerson(const v1::DeletePersonRequest& request);

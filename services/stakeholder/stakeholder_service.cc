@@ -10,7 +10,7 @@ StakeholderServiceImpl::StakeholderServiceImpl(StakeholderLogic* logic)
   Add("UpdateOrganization", logic, &StakeholderLogic::UpdateOrganization);
   Add("DeleteOrganization", logic, &StakeholderLogic::DeleteOrganization);
   Add("CreatePerson", logic, &StakeholderLogic::CreatePerson);
-  Add("GetPerson", logic, &StakeholderLogic::GetPerson);
+  AddAsync("GetPerson", logic, &StakeholderLogic::GetPersonAsync);
   Add("ListPersons", logic, &StakeholderLogic::ListPersons);
   Add("UpdatePerson", logic, &StakeholderLogic::UpdatePerson);
   Add("DeletePerson", logic, &StakeholderLogic::DeletePerson);

@@ -270,6 +270,40 @@ TEST_F(ServiceTest, MalformedNamesAreInvalidArgument) {
             grpc::StatusCode::NOT_FOUND);
 }
 
+// GetPerson is served on the callback API: the same checks and answers.
+TEST_F(ServiceTest, GetPersonChecksItsNameAndReadsThePerson) {
+  for (const char* name : {"", "persons/x", "prefectures/59/persons/UPPER",
+                           "prefectures/99/persons/x", "prefectures/59/organizations/x"}) {
+    v1::GetPersonRequest get;
+    get.set_name(name);
+    Person out;
+    grpc::ClientContext context;
+    grpc::Status status = stub().GetPerson(&context, get, &out);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << name;
+    EXPECT_THAT(BadFields(status), ElementsAre("name")) << name;
+  }
+  const Person person = MustCreatePerson(MakePerson(MustCreateOrg(MakeOrg("Asso")).name()));
+  v1::GetPersonRequest get;
+  get.set_name(person.name());
+  Person got;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(stub().GetPerson(&context, get, &got).ok());
+  }
+  EXPECT_EQ(got.SerializeAsString(), person.SerializeAsString());
+  get.set_name("prefectures/59/persons/absent");
+  {
+    grpc::ClientContext context;
+    EXPECT_EQ(stub().GetPerson(&context, get, &got).error_code(), grpc::StatusCode::NOT_FOUND);
+  }
+  // A préfecture this stack does not serve.
+  Start({"62"});
+  get.set_name(person.name());
+  grpc::ClientContext context;
+  EXPECT_EQ(stub().GetPerson(&context, get, &got).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
 TEST_F(ServiceTest, RequestIdMakesCreateIdempotent) {
   Organization first, second;
   ASSERT_TRUE(CreateOrg(MakeOrg("Once"), &first, "prefectures/59",

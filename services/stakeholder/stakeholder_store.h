@@ -18,6 +18,7 @@
 #define QPV_SERVICES_STAKEHOLDER_STAKEHOLDER_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -83,6 +84,13 @@ class StakeholderStore {
                                               absl::string_view request_id) = 0;
   virtual absl::StatusOr<Person> GetPerson(absl::string_view prefecture,
                                            absl::string_view id) = 0;
+  // GetPerson without waiting: `done` gets the person, on any thread. By
+  // default, the blocking GetPerson.
+  using PersonCallback = std::function<void(absl::StatusOr<Person>)>;
+  virtual void GetPersonAsync(absl::string_view prefecture, absl::string_view id,
+                              PersonCallback done) {
+    done(GetPerson(prefecture, id));
+  }
   virtual absl::StatusOr<ScanResult<Person>> ScanPersons(absl::string_view prefecture,
                                                          int64_t after_seq, int limit) = 0;
   // As UpdateOrganization; moves the person to its new organization when

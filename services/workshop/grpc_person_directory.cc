@@ -50,25 +50,43 @@ absl::Time GrpcPersonDirectory::CallDeadline(absl::Time incoming) {
 
 absl::StatusOr<PersonInfo> GrpcPersonDirectory::LookupPerson(absl::string_view name,
                                                              absl::Time deadline) {
-  grpc::ClientContext ctx;
-  ctx.set_deadline(absl::ToChronoTime(CallDeadline(deadline)));
-  qpv::stakeholder::v1::GetPersonRequest req;
-  req.set_name(std::string(name));
-  qpv::stakeholder::v1::Person person;
-  const grpc::Status status = stub_->GetPerson(&ctx, req, &person);
-  if (!status.ok()) return MapError(status, "person");
-  PersonInfo info;
-  info.consent = person.has_consent_time() && !person.has_erase_time();
-  info.organization = person.organization();
-  if (!info.organization.empty()) {
-    auto category = LookupOrganization(info.organization, deadline);
-    if (category.ok()) {
-      info.organization_category = *category;
-    } else if (category.status().code() != absl::StatusCode::kNotFound) {
-      return category.status();
-    }
-  }
-  return info;
+  return util::Await<PersonInfo>(
+      [&](PersonCallback done) { LookupPersonAsync(name, deadline, std::move(done)); });
+}
+
+void GrpcPersonDirectory::LookupPersonAsync(absl::string_view name, absl::Time deadline,
+                                            PersonCallback done) {
+  // What the call needs until it completes; its callback owns it. Persons
+  // are never cached: consent can be withdrawn at any time.
+  struct Call {
+    grpc::ClientContext ctx;
+    qpv::stakeholder::v1::GetPersonRequest req;
+    qpv::stakeholder::v1::Person person;
+  };
+  auto call = std::make_shared<Call>();
+  call->ctx.set_deadline(absl::ToChronoTime(CallDeadline(deadline)));
+  call->req.set_name(std::string(name));
+  stub_->async()->GetPerson(
+      &call->ctx, &call->req, &call->person,
+      [this, call, deadline, done = std::move(done)](grpc::Status status) {
+        if (!status.ok()) return done(MapError(status, "person"));
+        PersonInfo info;
+        info.consent = call->person.has_consent_time() && !call->person.has_erase_time();
+        info.organization = call->person.organization();
+        if (info.organization.empty()) return done(std::move(info));
+        const std::string organization = info.organization;
+        LookupOrganizationAsync(
+            organization, deadline,
+            [info = std::move(info),
+             done](absl::StatusOr<qpv::common::v1::ActorCategory> category) mutable {
+              if (category.ok()) {
+                info.organization_category = *category;
+              } else if (category.status().code() != absl::StatusCode::kNotFound) {
+                return done(category.status());
+              }
+              done(std::move(info));
+            });
+      });
 }
 
 absl::StatusOr<qpv::common::v1::ActorCategory> GrpcPersonDirectory::LookupOrganization(

@@ -23,8 +23,12 @@ class GrpcPersonDirectory : public PersonDirectory {
                       Clock* clock = Clock::Real(),
                       absl::Duration cache_ttl = absl::Minutes(5));
 
+  // Awaits LookupPersonAsync.
   absl::StatusOr<PersonInfo> LookupPerson(absl::string_view name,
                                           absl::Time deadline) override;
+  // Through gRPC's callback API, then LookupOrganizationAsync for the
+  // person's organization.
+  void LookupPersonAsync(absl::string_view name, absl::Time deadline, PersonCallback done) override;
   // Awaits LookupOrganizationAsync.
   absl::StatusOr<qpv::common::v1::ActorCategory> LookupOrganization(
       absl::string_view name, absl::Time deadline) override;

@@ -39,6 +39,11 @@ class PersonDirectory {
   // `done` gets the result, on this thread or another. By default it is
   // the blocking lookup.
   using CategoryCallback = std::function<void(absl::StatusOr<qpv::common::v1::ActorCategory>)>;
+  using PersonCallback = std::function<void(absl::StatusOr<PersonInfo>)>;
+  // LookupPerson without waiting, likewise.
+  virtual void LookupPersonAsync(absl::string_view name, absl::Time deadline, PersonCallback done) {
+    done(LookupPerson(name, deadline));
+  }
   virtual void LookupOrganizationAsync(absl::string_view name, absl::Time deadline,
                                        CategoryCallback done) {
     done(LookupOrganization(name, deadline));

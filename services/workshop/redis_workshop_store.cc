@@ -562,29 +562,49 @@ absl::StatusOr<Registration> RedisWorkshopStore::RegisterParticipant(
     absl::string_view prefecture, absl::string_view workshop_id,
     absl::string_view registration_id, const Registration& registration,
     absl::string_view request_id) {
+  return util::Await<Registration>([&](RegistrationCallback done) {
+    RegisterParticipantAsync(prefecture, workshop_id, registration_id, registration, request_id,
+                             std::move(done));
+  });
+}
+
+void RedisWorkshopStore::RegisterParticipantAsync(
+    absl::string_view prefecture, absl::string_view workshop_id, absl::string_view registration_id,
+    const Registration& registration, absl::string_view request_id, RegistrationCallback done) {
   const std::string p = Prefix(prefecture);
   const std::string wkey = WorkshopKey(prefecture, workshop_id);
   const std::string regprefix = RegPrefix(prefecture, workshop_id);
   Registration stored = registration;
   stored.clear_state();
-  return Wrote(prefecture, workshop_id, Decode<Registration>(
-      redis_->Eval(RegisterScript(),
-                   {wkey, regprefix + std::string(registration_id), wkey + ":regs",
-                    wkey + ":waitlist", wkey + ":persons",
-                    absl::StrCat(p, "req:r:", workshop_id, ":", request_id), p + "seq"},
-                   {regprefix, std::string(registration_id), stored.SerializeAsString(),
-                    registration.person(), Micros(FromProto(registration.update_time())),
-                    request_id.empty() ? "0" : "1", kTtlSeconds}),
-      &RegistrationFromHash));
+  redis_->EvalAsync(
+      RegisterScript(),
+      {wkey, regprefix + std::string(registration_id), wkey + ":regs", wkey + ":waitlist",
+       wkey + ":persons", absl::StrCat(p, "req:r:", workshop_id, ":", request_id), p + "seq"},
+      {regprefix, std::string(registration_id), stored.SerializeAsString(), registration.person(),
+       Micros(FromProto(registration.update_time())), request_id.empty() ? "0" : "1", kTtlSeconds},
+      [this, prefecture = std::string(prefecture), workshop_id = std::string(workshop_id),
+       done = std::move(done)](absl::StatusOr<Reply> reply) {
+        done(Wrote(prefecture, workshop_id, Decode<Registration>(reply, &RegistrationFromHash)));
+      });
 }
 
 absl::StatusOr<Registration> RedisWorkshopStore::FindRegistrationByRequestId(
     absl::string_view prefecture, absl::string_view workshop_id, absl::string_view request_id) {
-  return Decode<Registration>(
-      redis_->Eval(FindByRequestIdScript(),
-                   {absl::StrCat(Prefix(prefecture), "req:r:", workshop_id, ":", request_id)},
-                   {RegPrefix(prefecture, workshop_id)}),
-      &RegistrationFromHash);
+  return util::Await<Registration>([&](RegistrationCallback done) {
+    FindRegistrationByRequestIdAsync(prefecture, workshop_id, request_id, std::move(done));
+  });
+}
+
+void RedisWorkshopStore::FindRegistrationByRequestIdAsync(absl::string_view prefecture,
+                                                          absl::string_view workshop_id,
+                                                          absl::string_view request_id,
+                                                          RegistrationCallback done) {
+  redis_->EvalAsync(FindByRequestIdScript(),
+                    {absl::StrCat(Prefix(prefecture), "req:r:", workshop_id, ":", request_id)},
+                    {RegPrefix(prefecture, workshop_id)},
+                    [done = std::move(done)](absl::StatusOr<Reply> reply) {
+                      done(Decode<Registration>(reply, &RegistrationFromHash));
+                    });
 }
 
 absl::StatusOr<Registration> RedisWorkshopStore::WithdrawRegistration(

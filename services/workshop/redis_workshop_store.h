@@ -72,14 +72,24 @@ class RedisWorkshopStore : public WorkshopStore {
                                                               int limit) override;
   absl::StatusOr<std::vector<std::string>> ListPrefectures() override;
 
+  // Awaits FindRegistrationByRequestIdAsync.
   absl::StatusOr<Registration> FindRegistrationByRequestId(
       absl::string_view prefecture, absl::string_view workshop_id,
       absl::string_view request_id) override;
+  // One EVALSHA through RedisClient::EvalAsync.
+  void FindRegistrationByRequestIdAsync(absl::string_view prefecture, absl::string_view workshop_id,
+                                        absl::string_view request_id,
+                                        RegistrationCallback done) override;
+  // Awaits RegisterParticipantAsync.
   absl::StatusOr<Registration> RegisterParticipant(absl::string_view prefecture,
                                                    absl::string_view workshop_id,
                                                    absl::string_view registration_id,
                                                    const Registration& registration,
                                                    absl::string_view request_id) override;
+  // One EVALSHA through RedisClient::EvalAsync.
+  void RegisterParticipantAsync(absl::string_view prefecture, absl::string_view workshop_id,
+                                absl::string_view registration_id, const Registration& registration,
+                                absl::string_view request_id, RegistrationCallback done) override;
   absl::StatusOr<Registration> WithdrawRegistration(absl::string_view prefecture,
                                                     absl::string_view workshop_id,
                                                     absl::string_view registration_id,

@@ -825,8 +825,9 @@ absl::StatusOr<Workshop> WorkshopLogic::CancelWorkshop(const wsv1::CancelWorksho
 
 // --- Registrations ---------------------------------------------------------
 
-absl::StatusOr<Registration> WorkshopLogic::RegisterParticipant(
-    const wsv1::RegisterParticipantRequest& req, absl::Time deadline) {
+void WorkshopLogic::RegisterParticipantAsync(const wsv1::RegisterParticipantRequest& req,
+                                             absl::Time deadline,
+                                             WorkshopStore::RegistrationCallback done) {
   FieldViolations v;
   std::vector<std::string> ids;
   auto parent = ParseResourceName("parent", req.parent(), {"prefectures", "workshops"});
@@ -838,51 +839,69 @@ absl::StatusOr<Registration> WorkshopLogic::RegisterParticipant(
     v.Add("person", absl::StrCat("must be a person of préfecture ", ids[0]));
   }
   validation::CheckRequestId(v, req.request_id());
-  QPV_RETURN_IF_ERROR(v.ToStatus());
-  QPV_RETURN_IF_ERROR(CheckServed(ids[0]));
+  if (absl::Status s = v.ToStatus(); !s.ok()) return done(s);
+  if (absl::Status s = CheckServed(ids[0]); !s.ok()) return done(s);
 
+  // What the call keeps until it is answered.
+  struct Pending {
+    std::string prefecture, workshop, parent, person, request_id;
+    WorkshopStore::RegistrationCallback done;
+  };
+  auto p = std::make_shared<Pending>(
+      Pending{ids[0], ids[1], req.parent(), req.person(), req.request_id(), std::move(done)});
   // A retry gets its first result even if the workshop closed or the person
   // withdrew consent since (AIP-155); the store's script also checks the
   // request_id first, for retries that race the original.
-  const auto first_or = [&](absl::Status precheck) -> absl::StatusOr<Registration> {
-    if (!req.request_id().empty()) {
-      auto first = store_->FindRegistrationByRequestId(ids[0], ids[1], req.request_id());
-      if (first.ok()) return first;
-    }
-    return precheck;
+  const auto first_or = [this, p](absl::Status precheck) {
+    if (p->request_id.empty()) return p->done(precheck);
+    store_->FindRegistrationByRequestIdAsync(
+        p->prefecture, p->workshop, p->request_id,
+        [p, precheck](absl::StatusOr<Registration> first) {
+          p->done(first.ok() ? first : absl::StatusOr<Registration>(precheck));
+        });
   };
-  // Cheap checks first, so a closed or absent workshop costs no stakeholder call.
-  auto w = store_->GetWorkshop(ids[0], ids[1]);
-  if (!w.ok()) return first_or(w.status());
-  if (w->state() != Workshop::STATE_DRAFT && w->state() != Workshop::STATE_SCHEDULED) {
-    return first_or(WithReason(
-        absl::FailedPreconditionError(absl::StrCat(
-            "registrations are taken while the workshop is draft or scheduled; it is ",
-            StateName(w->state()))),
-        "WRONG_WORKSHOP_STATE"));
-  }
-  auto info = directory_->LookupPerson(req.person(), deadline);
-  if (info.status().code() == absl::StatusCode::kNotFound) {
-    return first_or(FieldError(absl::StatusCode::kNotFound, "person",
-                               absl::StrCat(req.person(), " does not exist"),
-                               "PERSON_NOT_FOUND"));
-  }
-  if (!info.ok()) return first_or(info.status());
-  if (!info->consent) {
-    return first_or(FieldError(absl::StatusCode::kFailedPrecondition, "person",
-                               "has not given consent to the processing of their data",
-                               "CONSENT_REQUIRED"));
-  }
-  const absl::Time now = clock_->Now();
-  const std::string id = ids_->NewId();
-  Registration reg;
-  reg.set_name(absl::StrCat(req.parent(), "/registrations/", id));
-  reg.set_person(req.person());
-  reg.set_organization(info->organization);
-  reg.set_organization_category(info->organization_category);
-  *reg.mutable_create_time() = ToProto(now);
-  *reg.mutable_update_time() = ToProto(now);
-  return store_->RegisterParticipant(ids[0], ids[1], id, reg, req.request_id());
+  const auto store = [this, p](const PersonInfo& info) {
+    const absl::Time now = clock_->Now();
+    const std::string id = ids_->NewId();
+    Registration reg;
+    reg.set_name(absl::StrCat(p->parent, "/registrations/", id));
+    reg.set_person(p->person);
+    reg.set_organization(info.organization);
+    reg.set_organization_category(info.organization_category);
+    *reg.mutable_create_time() = ToProto(now);
+    *reg.mutable_update_time() = ToProto(now);
+    store_->RegisterParticipantAsync(p->prefecture, p->workshop, id, reg, p->request_id,
+                                     std::move(p->done));
+  };
+  const auto check_person = [p, first_or, store](absl::StatusOr<PersonInfo> info) {
+    if (info.status().code() == absl::StatusCode::kNotFound) {
+      return first_or(FieldError(absl::StatusCode::kNotFound, "person",
+                                 absl::StrCat(p->person, " does not exist"), "PERSON_NOT_FOUND"));
+    }
+    if (!info.ok()) return first_or(info.status());
+    if (!info->consent) {
+      return first_or(FieldError(absl::StatusCode::kFailedPrecondition, "person",
+                                 "has not given consent to the processing of their data",
+                                 "CONSENT_REQUIRED"));
+    }
+    store(*info);
+  };
+  // Cheap checks first, so a closed or absent workshop costs no stakeholder
+  // call. The workshop may come from the cache: the store's script checks
+  // its state again.
+  store_->ReadWorkshopAsync(
+      p->prefecture, p->workshop,
+      [this, p, deadline, first_or, check_person](absl::StatusOr<Workshop> w) {
+        if (!w.ok()) return first_or(w.status());
+        if (w->state() != Workshop::STATE_DRAFT && w->state() != Workshop::STATE_SCHEDULED) {
+          return first_or(WithReason(
+              absl::FailedPreconditionError(absl::StrCat(
+                  "registrations are taken while the workshop is draft or scheduled; it is ",
+                  StateName(w->state()))),
+              "WRONG_WORKSHOP_STATE"));
+        }
+        directory_->LookupPersonAsync(p->person, deadline, check_person);
+      });
 }
 
 absl::StatusOr<wsv1::ListRegistrationsResponse> WorkshopLogic::ListRegistrations(

@@ -63,8 +63,8 @@ class WorkshopLogic {
   absl::StatusOr<Workshop> CancelWorkshop(const wsv1::CancelWorkshopRequest& req,
                                           absl::Time deadline);
 
-  absl::StatusOr<Registration> RegisterParticipant(const wsv1::RegisterParticipantRequest& req,
-                                                   absl::Time deadline);
+  void RegisterParticipantAsync(const wsv1::RegisterParticipantRequest& req, absl::Time deadline,
+                                WorkshopStore::RegistrationCallback done);
   absl::StatusOr<wsv1::ListRegistrationsResponse> ListRegistrations(
       const wsv1::ListRegistrationsRequest& req, absl::Time deadline);
   absl::StatusOr<Registration> WithdrawRegistration(const wsv1::WithdrawRegistrationRequest& req,

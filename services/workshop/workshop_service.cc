@@ -16,7 +16,7 @@ WorkshopServiceImpl::WorkshopServiceImpl(WorkshopLogic* logic)
   Add("MarkWorkshopHeld", logic, &WorkshopLogic::MarkWorkshopHeld);
   Add("MarkWorkshopReported", logic, &WorkshopLogic::MarkWorkshopReported);
   Add("CancelWorkshop", logic, &WorkshopLogic::CancelWorkshop);
-  Add("RegisterParticipant", logic, &WorkshopLogic::RegisterParticipant);
+  AddAsync("RegisterParticipant", logic, &WorkshopLogic::RegisterParticipantAsync);
   Add("ListRegistrations", logic, &WorkshopLogic::ListRegistrations);
   Add("WithdrawRegistration", logic, &WorkshopLogic::WithdrawRegistration);
   Add("RecordAttendance", logic, &WorkshopLogic::RecordAttendance);

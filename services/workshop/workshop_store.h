@@ -105,6 +105,21 @@ class WorkshopStore {
   virtual absl::StatusOr<Registration> FindRegistrationByRequestId(
       absl::string_view prefecture, absl::string_view workshop_id,
       absl::string_view request_id) = 0;
+  using RegistrationCallback = std::function<void(absl::StatusOr<Registration>)>;
+  // RegisterParticipant and FindRegistrationByRequestId without waiting, as
+  // CreateContributionAsync.
+  virtual void RegisterParticipantAsync(absl::string_view prefecture, absl::string_view workshop_id,
+                                        absl::string_view registration_id,
+                                        const Registration& registration,
+                                        absl::string_view request_id, RegistrationCallback done) {
+    done(RegisterParticipant(prefecture, workshop_id, registration_id, registration, request_id));
+  }
+  virtual void FindRegistrationByRequestIdAsync(absl::string_view prefecture,
+                                                absl::string_view workshop_id,
+                                                absl::string_view request_id,
+                                                RegistrationCallback done) {
+    done(FindRegistrationByRequestId(prefecture, workshop_id, request_id));
+  }
   // REGISTERED or WAITLISTED -> WITHDRAWN while the workshop is DRAFT or
   // SCHEDULED; a freed seat goes to the first waitlisted registration.
   virtual absl::StatusOr<Registration> WithdrawRegistration(absl::string_view prefecture,
