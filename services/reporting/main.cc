@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/config/config.h"
+#include "common/metrics/scraped_metrics.h"
 #include "common/server/malloc_tuning.h"
 #include "common/server/peer_channel.h"
 #include "common/server/server.h"
@@ -96,6 +97,13 @@ int main(int argc, char** argv) {
   options.target_mixes = *std::move(mixes);
   qpv::reporting::ReportingLogic logic(&source, &cache, &feed_store, qpv::Clock::Real(), options);
   qpv::reporting::ReportingServiceImpl service(&logic);
+  env.collectables.push_back(
+      std::make_shared<qpv::metrics::ScrapedMetrics>(qpv::metrics::Labels{}, [&logic] {
+        return std::vector<qpv::metrics::Scraped>{
+            {"qpv_report_builds_queued",
+             "GetWorkshopReport builds waiting for one of the build threads",
+             prometheus::MetricType::Gauge, static_cast<double>(logic.builds_queued())}};
+      }));
 
   // The feed to national, on its own thread, reading reports through the
   // logic's cache.

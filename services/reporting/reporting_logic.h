@@ -70,6 +70,9 @@ class ReportingLogic {
   absl::StatusOr<v1::WorkshopReport> ReportFor(const workshop::v1::Workshop& w,
                                                absl::Time deadline);
 
+  // Reports waiting for a build thread (a metric: builds falling behind).
+  size_t builds_queued() const { return builds_.queued(); }
+
  private:
   absl::Status CheckServed(absl::string_view prefecture) const;
   // Report of a validated workshop name.

@@ -68,6 +68,20 @@ void ContributionPages::Put(absl::string_view prefecture, absl::string_view work
   entries_.emplace(std::move(key), Entry{std::move(version), std::move(kept), bytes});
 }
 
+std::vector<metrics::Scraped> ContributionPages::Scrape() const {
+  const Stats s = stats();
+  using prometheus::MetricType;
+  return {
+      {"qpv_page_cache_hits_total", "contribution pages served from memory", MetricType::Counter,
+       static_cast<double>(s.hits)},
+      {"qpv_page_cache_misses_total",
+       "contribution pages read from Redis (absent, or their workshop changed)",
+       MetricType::Counter, static_cast<double>(s.misses)},
+      {"qpv_page_cache_entries", "pages held", MetricType::Gauge, static_cast<double>(s.entries)},
+      {"qpv_page_cache_bytes", "bytes the pages held count against QPV_WORKSHOP_PAGE_CACHE",
+       MetricType::Gauge, static_cast<double>(s.bytes)}};
+}
+
 ContributionPages::Stats ContributionPages::stats() const {
   absl::MutexLock lock(&mu_);
   return Stats{hits_.load(std::memory_order_relaxed), misses_.load(std::memory_order_relaxed),

@@ -20,6 +20,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "common/metrics/scraped_metrics.h"
 #include "services/workshop/workshop_store.h"
 
 namespace qpv::workshop {
@@ -51,6 +52,10 @@ class ContributionPages {
 
   // The version of a workshop whose etag and revision are these.
   static std::string Version(absl::string_view etag, int64_t revision);
+
+  // qpv_page_cache_{hits,misses}_total, qpv_page_cache_entries and
+  // qpv_page_cache_bytes, read from stats() at each scrape.
+  std::vector<metrics::Scraped> Scrape() const;
 
  private:
   struct Entry {

@@ -1,5 +1,6 @@
 #include "services/workshop/contribution_pages.h"
 
+#include <map>
 #include <string>
 
 #include "gtest/gtest.h"
@@ -64,6 +65,22 @@ TEST(ContributionPagesTest, TheBudgetHolds) {
   pages.Put("59", "big", 0, 50, "1/e", PageOf(10, budget));
   EXPECT_EQ(pages.Find("59", "big", 0, 50, "1/e"), nullptr);
   EXPECT_EQ(pages.stats().entries, entries);
+}
+
+TEST(ContributionPagesTest, MetricsAreTheCountersAtScrapeTime) {
+  ContributionPages pages(1 << 20);
+  pages.Put("59", "w1", 0, 50, "1/e", PageOf(2, 10));
+  ASSERT_NE(pages.Find("59", "w1", 0, 50, "1/e"), nullptr);
+  ASSERT_EQ(pages.Find("59", "w1", 0, 50, "2/e"), nullptr);
+  ASSERT_EQ(pages.Find("59", "w2", 0, 50, "1/e"), nullptr);
+  std::map<std::string, double> got;
+  for (const auto& s : pages.Scrape()) got[s.name] = s.value;
+  EXPECT_EQ(got["qpv_page_cache_hits_total"], 1);
+  EXPECT_EQ(got["qpv_page_cache_misses_total"], 2);
+  EXPECT_EQ(got["qpv_page_cache_entries"], 1);
+  EXPECT_EQ(got["qpv_page_cache_bytes"], static_cast<double>(pages.stats().bytes));
+  EXPECT_GT(got["qpv_page_cache_bytes"], 20);
+  EXPECT_EQ(got.size(), 4u);
 }
 
 }  // namespace

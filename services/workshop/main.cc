@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/config/config.h"
 #include "common/metrics/read_cache_metrics.h"
+#include "common/metrics/scraped_metrics.h"
 #include "common/redis/tracked_reads.h"
 #include "common/server/malloc_tuning.h"
 #include "common/server/peer_channel.h"
@@ -58,6 +59,8 @@ int main(int argc, char** argv) {
   if (*page_mib > 0 && cache != nullptr) {
     pages =
         std::make_unique<qpv::workshop::ContributionPages>(static_cast<size_t>(*page_mib) << 20);
+    env.collectables.push_back(std::make_shared<qpv::metrics::ScrapedMetrics>(
+        qpv::metrics::Labels{}, [p = pages.get()] { return p->Scrape(); }));
   }
   qpv::workshop::RedisWorkshopStore store(env.redis.get(), cache.get(), pages.get());
   qpv::workshop::WorkshopLogic::Options options;

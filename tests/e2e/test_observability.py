@@ -56,8 +56,11 @@ class Observability(StackTestCase):
                                r'method="/qpv\.stakeholder\.v1\.StakeholderService/CreateOrganization"')
         self.assertIn("qpv_grpc_server_handling_seconds_bucket", text)
         self.assertRegex(text, r"qpv_store_up 1")
-        # The workshop service has its own endpoint.
-        self.assertIn("qpv_grpc_server_in_flight", scrape(self.stack.metrics_addr[WORKSHOP]))
+        # The workshop service has its own endpoint, with its two caches.
+        workshop = scrape(self.stack.metrics_addr[WORKSHOP])
+        self.assertIn("qpv_grpc_server_in_flight", workshop)
+        self.assertRegex(workshop, r'qpv_read_cache_tracking\{cache="workshop"\} 1')
+        self.assertRegex(workshop, r"qpv_page_cache_bytes \d+")
 
     def test_reflection_lists_and_describes_the_services(self):
         for name, service in ((STAKEHOLDER, "qpv.stakeholder.v1.StakeholderService"),
