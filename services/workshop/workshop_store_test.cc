@@ -545,78 +545,85 @@ INSTANTIATE_TEST_SUITE_P(Stores, StoreTest,
                                                                : "RedisCached";
                          });
 
+// Two replicas on one Redis: `cached_` serves reads from its cache and its
+// pages, `other_` (no cache) writes.
+class CachedRedisStore : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    client_ = qpv::testing::FlushedSharedRedisClient();
+    ASSERT_NE(client_, nullptr);
+    auto cache = redis::TrackedReads::Create(client_->options(), 100);
+    ASSERT_THAT(cache, IsOk());
+    cache_ = *std::move(cache);
+    ASSERT_TRUE(cache_->WaitTracking(absl::Seconds(5)));
+    cached_ = std::make_unique<RedisWorkshopStore>(client_.get(), cache_.get(), &pages_);
+    other_ = std::make_unique<RedisWorkshopStore>(client_.get());
+  }
+
+  std::unique_ptr<redis::RedisClient> client_;
+  std::unique_ptr<redis::TrackedReads> cache_;
+  ContributionPages pages_{1 << 20};
+  std::unique_ptr<RedisWorkshopStore> cached_;
+  std::unique_ptr<RedisWorkshopStore> other_;
+};
+
 // Two replicas on one Redis: one serves reads from its cache, the other
 // writes. The cached one reads from memory until the other writes, then
 // sees the write once Redis has told it.
-TEST(CachedRedisStore, AnotherReplicasWritesReachTheCache) {
-  auto client = qpv::testing::FlushedSharedRedisClient();
-  ASSERT_NE(client, nullptr);
-  auto cache = redis::TrackedReads::Create(client->options(), 100);
-  ASSERT_THAT(cache, IsOk());
-  ASSERT_TRUE((*cache)->WaitTracking(absl::Seconds(5)));
-  RedisWorkshopStore cached(client.get(), cache->get());
-  RedisWorkshopStore other(client.get());
-  ASSERT_THAT(other.CreateWorkshop("59", "w1", MakeWorkshop("59", "w1", 10), ""), IsOk());
-  for (int i = 0; i < 3; ++i) ASSERT_THAT(cached.ReadWorkshop("59", "w1"), IsOk());
-  EXPECT_EQ((*cache)->stats().misses, 1);
-  EXPECT_EQ((*cache)->stats().hits, 2);
+TEST_F(CachedRedisStore, AnotherReplicasWritesReachTheCache) {
+  ASSERT_THAT(other_->CreateWorkshop("59", "w1", MakeWorkshop("59", "w1", 10), ""), IsOk());
+  for (int i = 0; i < 3; ++i) ASSERT_THAT(cached_->ReadWorkshop("59", "w1"), IsOk());
+  EXPECT_EQ(cache_->stats().misses, 1);
+  EXPECT_EQ(cache_->stats().hits, 2);
   const auto eventually = [&](auto done) {
     const absl::Time until = absl::Now() + absl::Seconds(5);
     while (absl::Now() < until) {
-      auto w = cached.ReadWorkshop("59", "w1");
+      auto w = cached_->ReadWorkshop("59", "w1");
       if (w.ok() && done(*w)) return true;
       absl::SleepFor(absl::Milliseconds(2));
     }
     return false;
   };
-  ASSERT_THAT(other.RegisterParticipant("59", "w1", "r1",
-                                        MakeRegistration("59", "w1", "r1", "prefectures/59/persons/p1"),
-                                        ""),
-              IsOk());
+  ASSERT_THAT(
+      other_->RegisterParticipant(
+          "59", "w1", "r1", MakeRegistration("59", "w1", "r1", "prefectures/59/persons/p1"), ""),
+      IsOk());
   EXPECT_TRUE(eventually([](const Workshop& w) { return w.registered_count() == 1; }));
-  QPV_ASSERT_OK_AND_ASSIGN(Workshop w, other.GetWorkshop("59", "w1"));
+  QPV_ASSERT_OK_AND_ASSIGN(Workshop w, other_->GetWorkshop("59", "w1"));
   w.set_title("Emploi");
   w.set_etag("e1");
-  ASSERT_THAT(other.ReplaceWorkshop("59", "w1", w, "e0", {Workshop::STATE_SCHEDULED}, "", kNow),
+  ASSERT_THAT(other_->ReplaceWorkshop("59", "w1", w, "e0", {Workshop::STATE_SCHEDULED}, "", kNow),
               IsOk());
   EXPECT_TRUE(eventually([](const Workshop& w) { return w.etag() == "e1" && w.title() == "Emploi"; }));
-  ASSERT_THAT(client->Command({"DEL", "ws:{59}:w:w1"}), IsOk());
+  ASSERT_THAT(client_->Command({"DEL", "ws:{59}:w:w1"}), IsOk());
   const absl::Time until = absl::Now() + absl::Seconds(5);
-  while (cached.ReadWorkshop("59", "w1").ok() && absl::Now() < until) {
+  while (cached_->ReadWorkshop("59", "w1").ok() && absl::Now() < until) {
     absl::SleepFor(absl::Milliseconds(2));
   }
-  EXPECT_THAT(cached.ReadWorkshop("59", "w1"), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_THAT(cached_->ReadWorkshop("59", "w1"), StatusIs(absl::StatusCode::kNotFound));
 }
 
 // The same for pages of contributions: a page is served from memory while
 // its workshop is unchanged, and another replica's writes of contributions
 // (a new one, a vote, an edit) reach it once Redis has told the cache.
-TEST(CachedRedisStore, AnotherReplicasContributionWritesReachThePages) {
-  auto client = qpv::testing::FlushedSharedRedisClient();
-  ASSERT_NE(client, nullptr);
-  auto cache = redis::TrackedReads::Create(client->options(), 100);
-  ASSERT_THAT(cache, IsOk());
-  ASSERT_TRUE((*cache)->WaitTracking(absl::Seconds(5)));
-  ContributionPages pages(1 << 20);
-  RedisWorkshopStore cached(client.get(), cache->get(), &pages);
-  RedisWorkshopStore other(client.get());
-  ASSERT_THAT(other.CreateWorkshop("59", "w1", MakeWorkshop("59", "w1", 10), ""), IsOk());
+TEST_F(CachedRedisStore, AnotherReplicasContributionWritesReachThePages) {
+  ASSERT_THAT(other_->CreateWorkshop("59", "w1", MakeWorkshop("59", "w1", 10), ""), IsOk());
   ASSERT_THAT(
-      other.RegisterParticipant("59", "w1", "r1", MakeRegistration("59", "w1", "r1", "p1"), ""),
+      other_->RegisterParticipant("59", "w1", "r1", MakeRegistration("59", "w1", "r1", "p1"), ""),
       IsOk());
-  ASSERT_THAT(other.CreateContribution("59", "w1", "c1", MakeContribution("59", "w1", "c1"), ""),
+  ASSERT_THAT(other_->CreateContribution("59", "w1", "c1", MakeContribution("59", "w1", "c1"), ""),
               IsOk());
   for (int i = 0; i < 3; ++i) {
-    QPV_ASSERT_OK_AND_ASSIGN(auto page, cached.ListContributionsWire("59", "w1", 0, 10));
+    QPV_ASSERT_OK_AND_ASSIGN(auto page, cached_->ListContributionsWire("59", "w1", 0, 10));
     ASSERT_EQ(page.size(), 1u);
   }
-  EXPECT_EQ(pages.stats().hits, 2);
-  EXPECT_EQ(pages.stats().entries, 1u);
+  EXPECT_EQ(pages_.stats().hits, 2);
+  EXPECT_EQ(pages_.stats().entries, 1u);
   // Polls the cached replica's first page until `done` holds, or 5 s.
   const auto eventually = [&](auto done) {
     const absl::Time until = absl::Now() + absl::Seconds(5);
     while (absl::Now() < until) {
-      auto page = cached.ListContributionsWire("59", "w1", 0, 10);
+      auto page = cached_->ListContributionsWire("59", "w1", 0, 10);
       if (page.ok()) {
         std::vector<Contribution> parsed(page->size());
         for (size_t i = 0; i < page->size(); ++i) parsed[i].ParseFromString((*page)[i].item);
@@ -626,23 +633,24 @@ TEST(CachedRedisStore, AnotherReplicasContributionWritesReachThePages) {
     }
     return false;
   };
-  ASSERT_THAT(other.CreateContribution("59", "w1", "c2", MakeContribution("59", "w1", "c2"), ""),
+  ASSERT_THAT(other_->CreateContribution("59", "w1", "c2", MakeContribution("59", "w1", "c2"), ""),
               IsOk());
   EXPECT_TRUE(eventually([](const std::vector<Contribution>& l) { return l.size() == 2; }));
-  ASSERT_THAT(other.VoteContribution("59", "w1", "c1", "prefectures/59/persons/p1"), IsOk());
+  ASSERT_THAT(other_->VoteContribution("59", "w1", "c1", "prefectures/59/persons/p1"), IsOk());
   EXPECT_TRUE(eventually(
       [](const std::vector<Contribution>& l) { return l.size() == 2 && l[0].vote_count() == 1; }));
   Contribution edited = MakeContribution("59", "w1", "c2");
   edited.set_title("Titre revu");
   edited.set_etag("c1");
-  ASSERT_THAT(other.ReplaceContribution("59", "w1", "c2", edited, "c0"), IsOk());
+  ASSERT_THAT(other_->ReplaceContribution("59", "w1", "c2", edited, "c0"), IsOk());
   EXPECT_TRUE(eventually([](const std::vector<Contribution>& l) {
     return l.size() == 2 && l[1].title() == "Titre revu";
   }));
   // Another page (after c1) is kept apart from the first.
-  QPV_ASSERT_OK_AND_ASSIGN(auto first, cached.ListContributionsWire("59", "w1", 0, 1));
+  QPV_ASSERT_OK_AND_ASSIGN(auto first, cached_->ListContributionsWire("59", "w1", 0, 1));
   ASSERT_EQ(first.size(), 1u);
-  QPV_ASSERT_OK_AND_ASSIGN(auto after, cached.ListContributionsWire("59", "w1", first[0].seq, 10));
+  QPV_ASSERT_OK_AND_ASSIGN(auto after,
+                           cached_->ListContributionsWire("59", "w1", first[0].seq, 10));
   ASSERT_EQ(after.size(), 1u);
   Contribution c2;
   ASSERT_TRUE(c2.ParseFromString(after[0].item));
@@ -652,33 +660,26 @@ TEST(CachedRedisStore, AnotherReplicasContributionWritesReachThePages) {
 // A workshop created again under the same id (a restore, a flush) may reach
 // the revision a kept page was read at; its etag differs, so the page is
 // not served.
-TEST(CachedRedisStore, AWorkshopCreatedAgainDoesNotGetTheOldPages) {
-  auto client = qpv::testing::FlushedSharedRedisClient();
-  ASSERT_NE(client, nullptr);
-  auto cache = redis::TrackedReads::Create(client->options(), 100);
-  ASSERT_THAT(cache, IsOk());
-  ASSERT_TRUE((*cache)->WaitTracking(absl::Seconds(5)));
-  ContributionPages pages(1 << 20);
-  RedisWorkshopStore cached(client.get(), cache->get(), &pages);
-  ASSERT_THAT(cached.CreateWorkshop("59", "w1", MakeWorkshop("59", "w1", 10), ""), IsOk());
-  ASSERT_THAT(cached.CreateContribution("59", "w1", "c1", MakeContribution("59", "w1", "c1"), ""),
+TEST_F(CachedRedisStore, AWorkshopCreatedAgainDoesNotGetTheOldPages) {
+  ASSERT_THAT(cached_->CreateWorkshop("59", "w1", MakeWorkshop("59", "w1", 10), ""), IsOk());
+  ASSERT_THAT(cached_->CreateContribution("59", "w1", "c1", MakeContribution("59", "w1", "c1"), ""),
               IsOk());
-  QPV_ASSERT_OK_AND_ASSIGN(auto page, cached.ListContributionsWire("59", "w1", 0, 10));
+  QPV_ASSERT_OK_AND_ASSIGN(auto page, cached_->ListContributionsWire("59", "w1", 0, 10));
   ASSERT_EQ(page.size(), 1u);
   // Gone and created again by hand at the same revision, with another
   // etag and no contributions, while the listener misses nothing: the page
   // must come from Redis.
-  ASSERT_THAT(client->Command({"DEL", "ws:{59}:w:w1", "ws:{59}:w:w1:contribs"}), IsOk());
+  ASSERT_THAT(client_->Command({"DEL", "ws:{59}:w:w1", "ws:{59}:w:w1:contribs"}), IsOk());
   Workshop w = MakeWorkshop("59", "w1", 10);
   w.set_etag("e-again");
-  ASSERT_THAT(cached.CreateWorkshop("59", "w1", w, ""), IsOk());
-  ASSERT_THAT(client->Command({"HINCRBY", "ws:{59}:w:w1", "rev", "1"}), IsOk());
-  QPV_ASSERT_OK_AND_ASSIGN(Workshop again, cached.GetWorkshop("59", "w1"));
+  ASSERT_THAT(cached_->CreateWorkshop("59", "w1", w, ""), IsOk());
+  ASSERT_THAT(client_->Command({"HINCRBY", "ws:{59}:w:w1", "rev", "1"}), IsOk());
+  QPV_ASSERT_OK_AND_ASSIGN(Workshop again, cached_->GetWorkshop("59", "w1"));
   ASSERT_EQ(again.revision(), 2);  // as when the page was read
   const absl::Time until = absl::Now() + absl::Seconds(5);
   absl::StatusOr<std::vector<Listed<std::string>>> now;
   do {
-    now = cached.ListContributionsWire("59", "w1", 0, 10);
+    now = cached_->ListContributionsWire("59", "w1", 0, 10);
   } while (now.ok() && !now->empty() && absl::Now() < until);
   ASSERT_THAT(now, IsOk());
   EXPECT_TRUE(now->empty());
