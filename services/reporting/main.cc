@@ -99,10 +99,17 @@ int main(int argc, char** argv) {
   qpv::reporting::ReportingServiceImpl service(&logic);
   env.collectables.push_back(
       std::make_shared<qpv::metrics::ScrapedMetrics>(qpv::metrics::Labels{}, [&logic] {
+        const auto recent = logic.recent_reports();
+        using prometheus::MetricType;
         return std::vector<qpv::metrics::Scraped>{
             {"qpv_report_builds_queued",
-             "GetWorkshopReport builds waiting for one of the build threads",
-             prometheus::MetricType::Gauge, static_cast<double>(logic.builds_queued())}};
+             "GetWorkshopReport builds waiting for one of the build threads", MetricType::Gauge,
+             static_cast<double>(logic.builds_queued())},
+            {"qpv_recent_reports_hits_total",
+             "current reports answered from memory, without reading the report cache",
+             MetricType::Counter, static_cast<double>(recent.hits)},
+            {"qpv_recent_reports_bytes", "bytes of the current reports kept in memory",
+             MetricType::Gauge, static_cast<double>(recent.bytes)}};
       }));
 
   // The feed to national, on its own thread, reading reports through the

@@ -42,6 +42,12 @@ bool IsCurrent(int64_t revision, absl::string_view target_fingerprint, const Wor
          target_fingerprint == target.Fingerprint();
 }
 
+// What a report kept in memory must match to be current: the workshop's
+// revision and the target's fingerprint, as IsCurrent compares them.
+std::string RecentVersion(int64_t revision, absl::string_view target_fingerprint) {
+  return absl::StrCat(revision, " ", target_fingerprint);
+}
+
 v1::WorkshopReport Stale(v1::WorkshopReport report) {
   report.set_stale(true);
   return report;
@@ -61,6 +67,7 @@ ReportingLogic::ReportingLogic(WorkshopSource* source, ReportCache* cache, FeedS
       feed_(feed),
       clock_(clock),
       options_(std::move(options)),
+      recent_(options_.recent_report_bytes),
       builds_(options_.build_threads) {
   std::sort(options_.prefectures.begin(), options_.prefectures.end());
 }
@@ -115,11 +122,19 @@ void ReportingLogic::GetWorkshopReportAsync(const v1::GetWorkshopReportRequest& 
   };
   source_->GetWorkshopAsync(p->name, deadline, [this, p, build](absl::StatusOr<Workshop> w) {
     if (!w.ok()) return build(std::move(w), std::optional<WireReport>());
-    cache_->GetWireAsync(p->name, [this, p, build, w = *std::move(w)](
+    const TargetMix& target = TargetFor(p->name);
+    if (w->revision() > 0) {
+      if (auto kept = recent_.Find(p->name, RecentVersion(w->revision(), target.Fingerprint()))) {
+        return p->done(CurrentAsOf(*kept, clock_->Now()));
+      }
+    }
+    cache_->GetWireAsync(p->name, [this, p, build, &target, w = *std::move(w)](
                                       absl::StatusOr<std::optional<WireReport>> wire) mutable {
-      if (wire.ok() && *wire &&
-          IsCurrent((*wire)->revision, (*wire)->target, w, TargetFor(p->name))) {
-        return p->done(CurrentAsOf(**wire, clock_->Now()));
+      if (wire.ok() && *wire && IsCurrent((*wire)->revision, (*wire)->target, w, target)) {
+        auto kept = std::make_shared<const WireReport>(**std::move(wire));
+        recent_.Put(p->name, RecentVersion(kept->revision, kept->target), kept,
+                    kept->bytes.size() + kept->target.size());
+        return p->done(CurrentAsOf(*kept, clock_->Now()));
       }
       build(std::move(w), std::move(wire));
     });

@@ -23,6 +23,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/util/clock.h"
+#include "common/util/versioned_cache.h"
 #include "common/util/worker_pool.h"
 #include "qpv/reporting/v1/reporting_service.pb.h"
 #include "qpv/workshop/v1/workshop.pb.h"
@@ -43,6 +44,9 @@ class ReportingLogic {
     // Threads that build the reports GetWorkshopReportAsync cannot answer
     // from the cache (they wait on the workshop and stakeholder services).
     size_t build_threads = 16;
+    // Bytes of current reports kept in memory, so a report still current
+    // is answered without reading the report cache in Redis (0: none).
+    size_t recent_report_bytes = 16 << 20;
   };
 
   // None of the pointers is owned; all must outlive the logic. `feed` may be
@@ -72,6 +76,8 @@ class ReportingLogic {
 
   // Reports waiting for a build thread (a metric: builds falling behind).
   size_t builds_queued() const { return builds_.queued(); }
+  // The current reports kept in memory.
+  util::VersionedCache<WireReport>::Stats recent_reports() const { return recent_.stats(); }
 
  private:
   absl::Status CheckServed(absl::string_view prefecture) const;
@@ -101,6 +107,9 @@ class ReportingLogic {
   FeedStore* feed_;
   Clock* clock_;
   Options options_;
+  // Wire forms of reports found current, by workshop name, at the version
+  // RecentVersion gives (GetWorkshopReportAsync).
+  util::VersionedCache<WireReport> recent_;
   util::WorkerPool builds_;  // last: its threads stop before the rest goes
 };
 

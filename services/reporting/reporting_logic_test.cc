@@ -243,6 +243,33 @@ TEST_F(LogicTest, ServedFromTheCacheWhileTheRevisionHolds) {
   EXPECT_EQ(cache_.puts(), 1);
 }
 
+// A report found current in the cache is kept in memory at its revision
+// and target: while they hold, the cache is not read again (here it is
+// down, and the answer is still current); once the revision grows, the
+// report is built again.
+TEST_F(LogicTest, ACurrentReportIsKeptInMemoryAtItsRevision) {
+  ASSERT_THAT(Get(kW1), IsOk());  // built, put in the cache
+  ASSERT_THAT(Get(kW1), IsOk());  // current in the cache: kept in memory
+  EXPECT_EQ(logic_->recent_reports().entries, 1u);
+  cache_.SetUnavailable(true);
+  clock_.Advance(absl::Minutes(1));
+  auto kept = Get(kW1);
+  ASSERT_THAT(kept, IsOk());
+  EXPECT_FALSE(kept->stale());
+  EXPECT_EQ(kept->workshop_revision(), 3);
+  EXPECT_EQ(FromProto(kept->as_of_time()), clock_.Now());
+  EXPECT_EQ(logic_->recent_reports().hits, 1);
+  EXPECT_EQ(source_.calls("ListRegistrations"), 1);
+  source_.AddRegistration(kW1,
+                          Reg(kW1, 9, ACTOR_CATEGORY_ASSOCIATION, Registration::STATE_REGISTERED));
+  source_.SetWorkshop(MakeWorkshop(kW1, Workshop::STATE_SCHEDULED, 4));
+  auto rebuilt = Get(kW1);
+  ASSERT_THAT(rebuilt, IsOk());
+  EXPECT_EQ(rebuilt->workshop_revision(), 4);
+  EXPECT_EQ(rebuilt->registered_count(), 3);
+  EXPECT_EQ(source_.calls("ListRegistrations"), 2);
+}
+
 TEST_F(LogicTest, RebuiltOnceTheRevisionGrows) {
   ASSERT_THAT(Get(kW1), IsOk());
   source_.AddRegistration(kW1,

@@ -10,17 +10,14 @@
 #ifndef QPV_SERVICES_WORKSHOP_CONTRIBUTION_PAGES_H_
 #define QPV_SERVICES_WORKSHOP_CONTRIBUTION_PAGES_H_
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
-#include "absl/synchronization/mutex.h"
 #include "common/metrics/scraped_metrics.h"
+#include "common/util/versioned_cache.h"
 #include "services/workshop/workshop_store.h"
 
 namespace qpv::workshop {
@@ -28,16 +25,11 @@ namespace qpv::workshop {
 class ContributionPages {
  public:
   using Page = std::vector<Listed<std::string>>;
-  struct Stats {
-    int64_t hits = 0;
-    int64_t misses = 0;  // absent, or kept at another version
-    size_t entries = 0;
-    size_t bytes = 0;
-  };
+  using Stats = util::VersionedCache<Page>::Stats;
 
   // Holds pages of at most `max_bytes` in all (contribution bytes, plus a
   // fixed overhead per item and per page); past that, pages are dropped.
-  explicit ContributionPages(size_t max_bytes) : max_bytes_(max_bytes) {}
+  explicit ContributionPages(size_t max_bytes) : pages_(max_bytes) {}
 
   // The page listed after `after_seq` (at most `limit` items), if it is
   // kept at `version`.
@@ -48,7 +40,7 @@ class ContributionPages {
   void Put(absl::string_view prefecture, absl::string_view workshop, int64_t after_seq, int limit,
            std::string version, Page page);
 
-  Stats stats() const;
+  Stats stats() const { return pages_.stats(); }
 
   // The version of a workshop whose etag and revision are these.
   static std::string Version(absl::string_view etag, int64_t revision);
@@ -58,21 +50,7 @@ class ContributionPages {
   std::vector<metrics::Scraped> Scrape() const;
 
  private:
-  struct Entry {
-    std::string version;
-    std::shared_ptr<const Page> page;
-    size_t bytes = 0;
-  };
-  static std::string Key(absl::string_view prefecture, absl::string_view workshop,
-                         int64_t after_seq, int limit);
-
-  const size_t max_bytes_;
-  mutable absl::Mutex mu_;
-  absl::flat_hash_map<std::string, Entry> entries_ ABSL_GUARDED_BY(mu_);
-  size_t bytes_ ABSL_GUARDED_BY(mu_) = 0;
-  // Counted under the reader lock.
-  std::atomic<int64_t> hits_{0};
-  std::atomic<int64_t> misses_{0};
+  util::VersionedCache<Page> pages_;
 };
 
 }  // namespace qpv::workshop
