@@ -75,7 +75,7 @@ TEST(OptionsTest, HelpListsEveryScenario) {
   EXPECT_TRUE(o->help);
   const std::string usage = UsageText();
   for (const char* name :
-       {"echo", "CreateContribution", "GetWorkshop", "GetWorkshopFromRedis", "ListContributions", "RegisterParticipant",
+       {"echo", "CreateContribution", "GetWorkshop", "GetWorkshopFromRedis", "ListContributions", "ListContributionsFromRedis", "RegisterParticipant",
         "VoteContribution", "GetWorkshopReportCached", "GetWorkshopReportUncached",
         "SubmitPrefectureSnapshot", "GetNationalDashboard", "WatchNationalDashboard"}) {
     EXPECT_THAT(usage, HasSubstr(name));

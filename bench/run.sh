@@ -75,7 +75,8 @@ for v in "$duration" "$warmup"; do
   [[ "$v" =~ ^[0-9]+(\.[0-9]+)?$ ]] || qpv_die "--duration and --warmup take seconds (10, 0.5), not '$v'"
 done
 
-ALL_SCENARIOS=(CreateContribution GetWorkshop GetWorkshopFromRedis ListContributions RegisterParticipant VoteContribution
+ALL_SCENARIOS=(CreateContribution GetWorkshop GetWorkshopFromRedis ListContributions ListContributionsFromRedis
+  RegisterParticipant VoteContribution
   GetWorkshopReportCached GetWorkshopReportUncached
   SubmitPrefectureSnapshot GetNationalDashboard WatchNationalDashboard)
 probe=100
@@ -210,7 +211,7 @@ start_service() {
 service_of() {
   case "$1" in
     GetWorkshopReport*) echo reporting ;;
-    GetWorkshopFromRedis) echo workshop-redis ;;
+    GetWorkshopFromRedis | ListContributionsFromRedis) echo workshop-redis ;;
     SubmitPrefectureSnapshot | GetNationalDashboard | WatchNationalDashboard) echo national ;;
     *) echo workshop ;;
   esac
@@ -225,9 +226,11 @@ start_service echo-redis qpv-bench-echo-redis "$M_ECHO_REDIS" QPV_ECHO_API=callb
 start_service stakeholder qpv-stakeholder "$M_SH"
 start_service workshop qpv-workshop "$M_WS" QPV_STAKEHOLDER_ADDR="${ADDR[stakeholder]}"
 serving=(echo echo-callback echo-redis stakeholder workshop)
-# The read path once more with the workshop cache off: every GetWorkshop
-# reads Redis, as before the cache (and as a miss does).
-if [[ " ${SELECTED[*]} " == *" GetWorkshopFromRedis "* ]]; then
+# The read path and the page of contributions once more with the workshop's
+# caches off: every call reads Redis, as before the caches (and as a miss
+# does).
+if [[ " ${SELECTED[*]} " == *" GetWorkshopFromRedis "* ||
+  " ${SELECTED[*]} " == *" ListContributionsFromRedis "* ]]; then
   start_service workshop-redis qpv-workshop "$M_WSR" QPV_STAKEHOLDER_ADDR="${ADDR[stakeholder]}" \
     QPV_WORKSHOP_CACHE=0
   serving+=(workshop-redis)

@@ -104,7 +104,14 @@ const std::vector<ScenarioInfo>& AllScenarios() {
        "the same reads from a workshop whose cache is off (QPV_WORKSHOP_CACHE=0): one HGETALL "
        "per call, as a cache miss",
        NewGetWorkshopScenario},
-      {"ListContributions", "workshop", "first page (50) of a workshop holding 120 contributions",
+      {"ListContributions", "workshop",
+       "first page (50) of a workshop holding 120 contributions; nothing writes to it during "
+       "the run, so the page is served from the workshop's memory once read "
+       "(QPV_WORKSHOP_PAGE_CACHE)",
+       NewListContributionsScenario},
+      {"ListContributionsFromRedis", "workshop",
+       "the same page from a workshop whose caches are off (QPV_WORKSHOP_CACHE=0): one script "
+       "per call, as after every write to the workshop",
        NewListContributionsScenario},
       {"RegisterParticipant", "workshop",
        "a new person (with consent) registers to one workshop of capacity 100 per call "
