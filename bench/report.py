@@ -92,8 +92,9 @@ def pair_runs(runs):
 BASELINES = {
     "echo-callback": ("echo on the callback API",
                       "qpv-bench-echo with QPV_ECHO_API=callback: the plain echo served on gRPC's "
-                      "callback API, as the write path (CreateContribution) is, where the plain echo "
-                      "and the other methods have a thread per call"),
+                      "callback API, as the hot paths (the write path CreateContribution among "
+                      "them) are, where the plain echo and the other methods have a thread per "
+                      "call"),
     "echo-redis": ("echo + one Redis SET",
                    "qpv-bench-echo-redis: the echo plus one Redis SET per call through the "
                    "services' Redis client and pool, on the callback API with the SET sent "
@@ -239,9 +240,11 @@ def write_report(args, runs, pairs, rss, skipped):
     add("interceptors, metrics and logging as the services, no work) measured just before it in the")
     add("same run, so the ratios say what the service's work costs on this machine, whatever else")
     add("the machine is doing. Client and servers share the machine. The plain echo serves each")
-    add("call on a thread of its own, as most methods are served; `GetWorkshop`, `CreateContribution`")
-    add("and `VoteContribution` are served on gRPC's callback API, so the same echo on that API is")
-    add("measured too (*echo on the callback API*): it is the ceiling of those three.")
+    add("call on a thread of its own, as most methods are served; the workshop's hot paths")
+    add("(`GetWorkshop`, `CreateContribution`, `VoteContribution`, `ListContributions`,")
+    add("`RegisterParticipant`), reporting's `GetWorkshopReport` and the stakeholder's `GetPerson`")
+    add("are served on gRPC's callback API, so the same echo on that API is measured too (*echo on")
+    add("the callback API*): it is the ceiling of those.")
     add("")
     add("## Run")
     add("")
