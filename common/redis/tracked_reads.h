@@ -87,6 +87,13 @@ class TrackedReads {
     });
   }
 
+  // The value of `key` if it is in memory, else null: never reads Redis
+  // (a hit counts as one; an absent key is not a miss).
+  template <typename T>
+  std::shared_ptr<const T> Cached(const std::string& key) {
+    return std::static_pointer_cast<const T>(Find(key));
+  }
+
   // Drops `key` and fails the caching of reads of it in flight.
   void Invalidate(absl::string_view key);
 

@@ -25,8 +25,8 @@ if cur and not newer(ARGV[2], cur) then
   return {0, cur, tonumber(redis.call('GET', KEYS[5]) or '0')}
 end
 -- The rollup moves by each cell's change only: a resubmission that changed
--- a few figures costs a few commands, not three per cell (paired bench runs
--- of SubmitPrefectureSnapshot: 186 commands per call before). Cell values
+-- a few figures costs a few commands, not three per cell (the bench's
+-- SubmitPrefectureSnapshot: 27 commands per call, 186 before). Cell values
 -- are counts, far below 2^53, so Lua's numbers hold them exactly.
 local region = ARGV[4] .. '|'
 local function move(f, d)

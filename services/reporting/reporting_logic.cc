@@ -152,9 +152,6 @@ absl::StatusOr<std::string> ReportingLogic::ReportAfterReads(
     if (!wire.ok()) {
       LogCacheFailure("get", wire.status());
     } else if (*wire) {
-      if (IsCurrent((*wire)->revision, (*wire)->target, *w, TargetFor(name))) {
-        return CurrentAsOf(**wire, clock_->Now());
-      }
       cached = ParseWire(**wire);  // for a stale answer if the build fails
     }
     report = ReportWithCached(*w, std::move(cached));

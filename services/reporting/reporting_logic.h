@@ -84,8 +84,8 @@ class ReportingLogic {
   // Report of a validated workshop name.
   absl::StatusOr<v1::WorkshopReport> WorkshopReport(const std::string& name);
   // The report of `name` once the workshop and its cache entry were read
-  // (`wire` is not read when `w` failed): the entry if current, else built
-  // or served stale. Blocks: run on the build threads.
+  // and the entry found not current (`wire` is not read when `w` failed):
+  // built, or the entry served stale. Blocks: run on the build threads.
   absl::StatusOr<std::string> ReportAfterReads(const std::string& name,
                                                const absl::StatusOr<workshop::v1::Workshop>& w,
                                                absl::StatusOr<std::optional<WireReport>> wire);

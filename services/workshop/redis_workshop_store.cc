@@ -740,25 +740,22 @@ void RedisWorkshopStore::ListContributionsWireAsync(absl::string_view prefecture
                                                     absl::string_view workshop_id,
                                                     int64_t after_seq, int limit,
                                                     WireListCallback done) {
-  if (pages_ == nullptr) {
-    return ReadContributionPage(std::string(prefecture), std::string(workshop_id), after_seq, limit,
-                                std::move(done));
+  if (pages_ != nullptr) {
+    // Only a workshop already in memory says which page is current: reading
+    // it from Redis first would put a round trip before the page's own.
+    if (auto w = cache_->Cached<Workshop>(WorkshopKey(prefecture, workshop_id))) {
+      if (auto page = pages_->Find(prefecture, workshop_id, after_seq, limit,
+                                   ContributionPages::Version(w->etag(), w->revision()))) {
+        return done(*page);
+      }
+    } else {
+      // Read into the cache alongside the page's script, not before it, so
+      // the next list of this workshop can be answered from memory.
+      ReadWorkshopAsync(prefecture, workshop_id, [](absl::StatusOr<Workshop>) {});
+    }
   }
-  // The workshop as the tracked cache holds it says which page is current.
-  ReadWorkshopAsync(
-      prefecture, workshop_id,
-      [this, prefecture = std::string(prefecture), workshop_id = std::string(workshop_id),
-       after_seq, limit, done = std::move(done)](absl::StatusOr<Workshop> w) mutable {
-        if (w.ok()) {
-          if (auto page = pages_->Find(prefecture, workshop_id, after_seq, limit,
-                                       ContributionPages::Version(w->etag(), w->revision()))) {
-            return done(*page);
-          }
-        } else if (w.status().code() != absl::StatusCode::kNotFound) {
-          return done(w.status());
-        }
-        ReadContributionPage(prefecture, workshop_id, after_seq, limit, std::move(done));
-      });
+  ReadContributionPage(std::string(prefecture), std::string(workshop_id), after_seq, limit,
+                       std::move(done));
 }
 
 void RedisWorkshopStore::ReadContributionPage(const std::string& prefecture,

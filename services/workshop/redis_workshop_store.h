@@ -133,9 +133,10 @@ class RedisWorkshopStore : public WorkshopStore {
   absl::StatusOr<std::vector<Listed<std::string>>> ListContributionsWire(
       absl::string_view prefecture, absl::string_view workshop_id, int64_t after_seq,
       int limit) override;
-  // From the pages when the one asked for is kept at the workshop's
-  // version (read through the cache), on this thread if the workshop is
-  // cached too; else one EVALSHA, whose page is then kept.
+  // From the pages, on this thread, when the workshop is in the cache and
+  // the page asked for is kept at its version; else one EVALSHA, whose page
+  // is then kept (and the workshop, if not cached, read into the cache
+  // alongside it).
   void ListContributionsWireAsync(absl::string_view prefecture, absl::string_view workshop_id,
                                   int64_t after_seq, int limit, WireListCallback done) override;
 
