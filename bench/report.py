@@ -2,9 +2,12 @@
 """Writes BENCHMARKS.md from the JSON lines qpv-bench wrote during bench/run.sh.
 
 Each service run is compared with the plain echo run made just before it
-(same machine, same moment, same load settings); the Redis echo run is
-compared with the first echo. With --check (the smoke test) it fails unless
-every run produced numbers with zero errors.
+(same machine, same moment, same load settings); the baselines (the echo on
+the callback API, the Redis echo) with the echo run that opens their round.
+bench/run.sh measures everything in several rounds: each scenario's figures
+are those of its round whose ratio to the echo is the median, beside every
+round's ratio. With --check (the smoke test) it fails unless every run
+produced numbers with zero errors and every scenario ran in every round.
 """
 import argparse
 import datetime
@@ -73,19 +76,41 @@ def load_runs(path):
 
 
 def pair_runs(runs):
-    """[(baseline_echo, run)] for every run but the plain echo ones."""
+    """[(echo, run)] for every run but the plain echo ones, each with the echo
+    run last made before it (a round's baselines follow its first echo)."""
     pairs = []
-    first_echo = None
     last_echo = None
     for run in runs:
         if run["label"] == "echo":
             last_echo = run
-            first_echo = first_echo or run
-        elif run["label"] in BASELINES:
-            pairs.append((first_echo, run))
         else:
             pairs.append((last_echo, run))
     return pairs
+
+
+def by_scenario(pairs):
+    """{(label, scenario): [(echo, run), ...]}, one entry per round, in the
+    order the scenarios first ran."""
+    groups = {}
+    for echo, run in pairs:
+        groups.setdefault((run["label"], run["scenario"]), []).append((echo, run))
+    return groups
+
+
+def median_rounds(pairs):
+    """One (echo, run) per scenario: its round whose ratio to the echo is the
+    median (the lower of the two middle ones for an even count), the run given
+    every round's ratio as round_ratios, in run order."""
+    chosen = []
+    for rounds in by_scenario(pairs).values():
+        ranked = sorted(rounds, key=lambda p: (ratio(p[1], p[0]) is None, ratio(p[1], p[0]) or 0.0))
+        echo, run = ranked[(len(ranked) - 1) // 2]
+        chosen.append((echo, dict(run, round_ratios=[ratio(r, e) for e, r in rounds])))
+    return chosen
+
+
+def round_ratios_text(run):
+    return ", ".join(fmt_ratio(r) for r in run.get("round_ratios", []))
 
 
 # The baselines measured beside the plain echo: label -> (name, description).
@@ -194,7 +219,7 @@ def cpu_total(run):
     return sum(cpu.values()) if cpu else None
 
 
-def cpu_lines(pairs):
+def cpu_lines(pairs, first_echo):
     """Where each call's CPU goes: client, server, its Redis, services it calls."""
     rows = [(echo, run) for echo, run in pairs if run.get("cpu_us_per_call")]
     if not rows:
@@ -209,7 +234,6 @@ def cpu_lines(pairs):
            "| scenario | client | server | Redis | other services | total | echo total (just before) "
            "| echo total / total |",
            "|---|---|---|---|---|---|---|---|"]
-    first_echo = rows[0][0]
     if first_echo and first_echo.get("cpu_us_per_call"):
         c = first_echo["cpu_us_per_call"]
         out.append(f"| echo (first run) | {c.get('client', 0):.0f} | {c.get('server', 0):.0f} | | | "
@@ -229,8 +253,11 @@ def cpu_lines(pairs):
 
 
 def write_report(args, runs, pairs, rss, skipped):
+    """pairs: the median rounds (median_rounds)."""
     cores, model, ram_gb = machine()
     first = runs[0]
+    first_echo = next((r for r in runs if r["label"] == "echo"), None)
+    rounds = max((len(run.get("round_ratios", [])) for _, run in pairs), default=1)
     out = []
     add = out.append
     add("# Benchmarks")
@@ -267,6 +294,10 @@ def write_report(args, runs, pairs, rss, skipped):
     add(f"- Load: {first['concurrency']} calls outstanding over {first['channels']} connections, "
         f"{first['threads']} client polling threads; {first['warmup_s']:g} s warm-up then "
         f"{first['duration_s']:g} s measured, per run")
+    add(f"- Rounds: {rounds}; each scenario and the echo just before it ran once per round, the "
+        "rounds one after the other. Every figure below is from the scenario's round whose ratio "
+        "to its echo is the median (the lower middle one of an even count); *x echo, each round* "
+        "gives every round's ratio in run order")
     probe_calls = next((r["redis"]["probe_calls"] for r in runs if "probe_calls" in r.get("redis", {})),
                        "n")
     add("- Redis per call: *sent* counts what the services send (Redis MONITOR over "
@@ -283,20 +314,21 @@ def write_report(args, runs, pairs, rss, skipped):
     add("")
     add("## Summary")
     add("")
-    add("| scenario | calls/s | x echo | p50 ms | p90 ms | p99 ms | p99.9 ms | errors | Redis sent/call "
-        "| Redis executed/call |")
-    add("|---|---|---|---|---|---|---|---|---|---|")
-    if pairs and pairs[0][0]:
-        e = pairs[0][0]
-        add(f"| echo (first run) | {e['qps']:.0f} | 1.00 | {ms(e['latency_us']['p50'])} | "
+    add("| scenario | calls/s | x echo | x echo, each round | p50 ms | p90 ms | p99 ms | p99.9 ms "
+        "| errors | Redis sent/call | Redis executed/call |")
+    add("|---|---|---|---|---|---|---|---|---|---|---|")
+    if first_echo:
+        e = first_echo
+        add(f"| echo (first run) | {e['qps']:.0f} | 1.00 | | {ms(e['latency_us']['p50'])} | "
             f"{ms(e['latency_us']['p90'])} | {ms(e['latency_us']['p99'])} | "
             f"{ms(e['latency_us']['p999'])} | {errors_text(e)} | | |")
     for echo, run in pairs:
         lat = run["latency_us"]
-        add(f"| {name_of(run)} | {run['qps']:.0f} | {fmt_ratio(ratio(run, echo))} | {ms(lat['p50'])} | "
+        add(f"| {name_of(run)} | {run['qps']:.0f} | {fmt_ratio(ratio(run, echo))} | "
+            f"{round_ratios_text(run)} | {ms(lat['p50'])} | "
             f"{ms(lat['p90'])} | {ms(lat['p99'])} | {ms(lat['p999'])} | {errors_text(run)} | "
             f"{fmt_num(redis_sent(run))} | {fmt_num(redis_all(run))} |")
-    out.extend(cpu_lines(pairs))
+    out.extend(cpu_lines(pairs, first_echo))
     add("")
     add("## Scenarios")
     for echo, run in pairs:
@@ -312,6 +344,10 @@ def write_report(args, runs, pairs, rss, skipped):
         add(f"Service: {run['service']}; setup {run['setup_s']:.1f} s; measured window {run['seconds']:.1f} s; "
             f"{run['calls']} calls" + (f" (+ {run['prep_calls']} unmeasured preparation calls)"
                                        if run.get("prep_calls") else "") + ".")
+        if len(run.get("round_ratios", [])) > 1:
+            add("")
+            add(f"x echo in each round: {round_ratios_text(run)}; the figures here are from the "
+                "median one.")
         add("")
         add("| run | calls/s | x echo | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | errors |")
         add("|---|---|---|---|---|---|---|---|---|")
@@ -674,6 +710,7 @@ def write_soak_only(args):
 
 
 def check(runs, pairs):
+    """pairs: every round's (pair_runs)."""
     problems = []
     if not runs:
         problems.append("no results at all")
@@ -689,6 +726,11 @@ def check(runs, pairs):
             problems.append(f"{run['scenario']}: no echo run before it")
         if run["label"] != "echo" and "redis" in run and redis_sent(run) is None:
             problems.append(f"{run['scenario']}: no Redis probe figures")
+    groups = by_scenario(pairs)
+    rounds = max((len(g) for g in groups.values()), default=0)
+    for (label, scenario), g in groups.items():
+        if len(g) != rounds:
+            problems.append(f"{label} {scenario}: {len(g)} rounds, others {rounds}")
     for p in problems:
         print(f"bench smoke: {p}", file=sys.stderr)
     return not problems
@@ -733,7 +775,7 @@ def main():
         with open(args.skipped) as f:
             skipped = [line.strip() for line in f if line.strip()]
     if runs:
-        write_report(args, runs, pairs, rss, skipped)
+        write_report(args, runs, median_rounds(pairs), rss, skipped)
     if args.check and not check(runs, pairs):
         return 1
     return 0

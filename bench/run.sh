@@ -9,7 +9,10 @@
 # scenarios are skipped, with a note in the report.
 #
 # Usage: bench/run.sh [options]
-#   --duration S       measured seconds per run [10]
+#   --rounds N         times each scenario and its echo run, in turn [3]; the
+#                      report gives the round whose ratio to its echo is the
+#                      median, and every round's ratio
+#   --duration S       measured seconds per run [5]
 #   --warmup S         warm-up seconds per run [2]
 #   --concurrency N    calls outstanding at all times [64]
 #   --channels N       gRPC connections of the load generator [4]
@@ -28,7 +31,7 @@
 #                      each service's VmRSS sampled every 10 s; updates the soak
 #                      section of --output and leaves the rest of it as it was
 #   --smoke            a check in seconds (scripts/test.sh runs it as bench_smoke):
-#                      1 s runs, 0.3 s warm-up, concurrency 8, two scenarios, the
+#                      1 s runs, 0.3 s warm-up, concurrency 8, two scenarios, two rounds, the
 #                      report in a temporary file; fails unless every run produced
 #                      numbers with zero errors
 #   --help
@@ -43,13 +46,14 @@ usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' 
 COMMAND="bench/run.sh${*:+ $*}"
 # The build folder when it is not the default, so the command can be rerun.
 [[ "$QPV_BUILD_DIR" != "$QPV_ROOT/build" ]] && COMMAND="QPV_BUILD_DIR=${QPV_BUILD_DIR#"$QPV_ROOT"/} $COMMAND"
-duration=10 warmup=2 concurrency=64 channels=4 scenarios="" output="$QPV_ROOT/BENCHMARKS.md"
+rounds=3 duration=5 warmup=2 concurrency=64 channels=4 scenarios="" output="$QPV_ROOT/BENCHMARKS.md"
 do_build=1 smoke=0 national_scale=1 soak=0
 while (($#)); do
   case "$1" in
-    --duration | --warmup | --concurrency | --channels | --scenarios | --output | --soak)
+    --rounds | --duration | --warmup | --concurrency | --channels | --scenarios | --output | --soak)
       (($# >= 2)) || qpv_die "$1 needs a value"
       case "$1" in
+        --rounds) rounds="$2" ;;
         --duration) duration="$2" ;;
         --warmup) warmup="$2" ;;
         --concurrency) concurrency="$2" ;;
@@ -67,8 +71,9 @@ while (($#)); do
     *) usage >&2; echo >&2; qpv_die "unknown option: $1" ;;
   esac
 done
-for v in "$concurrency" "$channels"; do
-  [[ "$v" =~ ^[1-9][0-9]*$ ]] || qpv_die "--concurrency and --channels take positive integers, not '$v'"
+for v in "$rounds" "$concurrency" "$channels"; do
+  [[ "$v" =~ ^[1-9][0-9]*$ ]] ||
+    qpv_die "--rounds, --concurrency and --channels take positive integers, not '$v'"
 done
 [[ "$soak" =~ ^[0-9]+$ ]] || qpv_die "--soak takes whole seconds (600), not '$soak'"
 for v in "$duration" "$warmup"; do
@@ -81,7 +86,7 @@ ALL_SCENARIOS=(CreateContribution GetWorkshop GetWorkshopFromRedis ListContribut
   SubmitPrefectureSnapshot GetNationalDashboard WatchNationalDashboard)
 probe=100
 if ((smoke)); then
-  duration=1 warmup=0.3 concurrency=8 probe=10 national_scale=0
+  rounds=2 duration=1 warmup=0.3 concurrency=8 probe=10 national_scale=0
   [[ -n "$scenarios" ]] || scenarios="GetWorkshop,CreateContribution"
 fi
 ((soak > 0)) && national_scale=0
@@ -413,35 +418,40 @@ cpu_args() {
   done
   return 0
 }
-cpu_args echo
-bench echo echo "${ADDR[echo]}" "${CPU_ARGS[@]}"
-cpu_args echo-callback
-bench echo-callback echo "${ADDR[echo-callback]}" "${CPU_ARGS[@]}"
-cpu_args echo-redis redis
-bench echo-redis echo "${ADDR[echo-redis]}" --redis-url "$REDIS_URL" --redis-probe "$probe" \
-  "${CPU_ARGS[@]}"
-for scenario in "${SELECTED[@]}"; do
-  service="$(service_of "$scenario")"
-  if [[ "$service" == reporting ]] && ! ((have_reporting && have_national)); then
-    echo "$scenario: skipped, qpv-reporting or qpv-national is not built" >>"$SKIPPED"
-    continue
-  fi
-  if [[ "$service" == national ]] && ! ((have_national)); then
-    echo "$scenario: skipped, qpv-national is not built" >>"$SKIPPED"
-    continue
-  fi
-  redis_url="$REDIS_URL" extra=()
-  case "$service" in
-    national) redis_url="$NATIONAL_REDIS_URL"; cpu_args national national-redis ;;
-    reporting) extra=(--prefecture 62); cpu_args reporting redis workshop stakeholder ;;
-    workshop | workshop-redis) cpu_args "$service" redis stakeholder ;;
-    *) cpu_args "$service" redis ;;
-  esac
-  server_cpu=("${CPU_ARGS[@]}")
+# Round after round: the machine's load drifts over minutes, so each
+# scenario is measured at several moments, each time right after an echo.
+for ((round = 1; round <= rounds; round++)); do
+  if ((rounds > 1)); then qpv_log "round $round of $rounds"; fi
   cpu_args echo
   bench echo echo "${ADDR[echo]}" "${CPU_ARGS[@]}"
-  bench service "$scenario" "${ADDR[$service]}" --redis-url "$redis_url" --redis-probe "$probe" \
-    "${extra[@]}" "${server_cpu[@]}"
+  cpu_args echo-callback
+  bench echo-callback echo "${ADDR[echo-callback]}" "${CPU_ARGS[@]}"
+  cpu_args echo-redis redis
+  bench echo-redis echo "${ADDR[echo-redis]}" --redis-url "$REDIS_URL" --redis-probe "$probe" \
+    "${CPU_ARGS[@]}"
+  for scenario in "${SELECTED[@]}"; do
+    service="$(service_of "$scenario")"
+    if [[ "$service" == reporting ]] && ! ((have_reporting && have_national)); then
+      ((round > 1)) || echo "$scenario: skipped, qpv-reporting or qpv-national is not built" >>"$SKIPPED"
+      continue
+    fi
+    if [[ "$service" == national ]] && ! ((have_national)); then
+      ((round > 1)) || echo "$scenario: skipped, qpv-national is not built" >>"$SKIPPED"
+      continue
+    fi
+    redis_url="$REDIS_URL" extra=()
+    case "$service" in
+      national) redis_url="$NATIONAL_REDIS_URL"; cpu_args national national-redis ;;
+      reporting) extra=(--prefecture 62); cpu_args reporting redis workshop stakeholder ;;
+      workshop | workshop-redis) cpu_args "$service" redis stakeholder ;;
+      *) cpu_args "$service" redis ;;
+    esac
+    server_cpu=("${CPU_ARGS[@]}")
+    cpu_args echo
+    bench echo echo "${ADDR[echo]}" "${CPU_ARGS[@]}"
+    bench service "$scenario" "${ADDR[$service]}" --redis-url "$redis_url" --redis-probe "$probe" \
+      "${extra[@]}" "${server_cpu[@]}"
+  done
 done
 
 ((national_scale)) && national_scale_section
