@@ -71,7 +71,12 @@ int main(int argc, char** argv) {
         "longest wait between two submissions while national fails (full jitter below it)"},
        {"QPV_TARGET_MIX", qpv::reporting::kDefaultTargetMixSpec,
         "representativeness target: CATEGORY=weight,... then, per préfecture, "
-        "59:CATEGORY=weight,... (entries separated by ';')"}});
+        "59:CATEGORY=weight,... (entries separated by ';')"},
+       {"QPV_REPORT_BUILD_THREADS", "16",
+        "threads that build the reports not answered from the cache (1..256); each waits on the "
+        "workshop and stakeholder services, so more of them overlap more of those waits"},
+       {"QPV_RECENT_REPORTS", "16",
+        "MiB of current reports kept in memory, answered without reading Redis (0: off)"}});
 
   const std::string workshop_addr = Address(env, "QPV_WORKSHOP_ADDR");
   const std::string stakeholder_addr = Address(env, "QPV_STAKEHOLDER_ADDR");
@@ -92,9 +97,16 @@ int main(int argc, char** argv) {
   qpv::reporting::RedisReportCache cache(env.redis.get());
   qpv::reporting::RedisFeedStore feed_store(env.redis.get());
 
+  auto build_threads = env.config.GetInt("QPV_REPORT_BUILD_THREADS", 1, 256);
+  if (!build_threads.ok()) qpv::config::Die(env.program, build_threads.status().message());
+  auto recent_mib = env.config.GetInt("QPV_RECENT_REPORTS", 0, 1 << 16);
+  if (!recent_mib.ok()) qpv::config::Die(env.program, recent_mib.status().message());
+
   qpv::reporting::ReportingLogic::Options options;
   options.prefectures = env.prefectures;
   options.target_mixes = *std::move(mixes);
+  options.build_threads = static_cast<size_t>(*build_threads);
+  options.recent_report_bytes = static_cast<size_t>(*recent_mib) << 20;
   qpv::reporting::ReportingLogic logic(&source, &cache, &feed_store, qpv::Clock::Real(), options);
   qpv::reporting::ReportingServiceImpl service(&logic);
   env.collectables.push_back(

@@ -16,10 +16,12 @@ import subprocess
 import tempfile
 import time
 import unittest
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 from google.protobuf import json_format, timestamp_pb2
 
-from harness import (C, Code, R, RS, WORKSHOP, W, WS, StackTestCase, create_org,
+from harness import (C, Code, R, REPORTING, RS, WORKSHOP, W, WS, StackTestCase, create_org,
                      create_person, register, rid)
 
 # The documented default target mix (README, "Representativeness").
@@ -50,6 +52,24 @@ def at(seconds):
 
 def median_ms(xs):
     return statistics.median(xs) * 1000
+
+
+def content(report):
+    """The report without its as_of_time, which each answer sets."""
+    r = R.WorkshopReport()
+    r.CopyFrom(report)
+    r.ClearField("as_of_time")
+    return r
+
+
+def metric(stack, name):
+    """The value of an unlabelled sample of reporting's /metrics."""
+    addr = stack.metrics_addr[REPORTING]
+    with urllib.request.urlopen("http://%s/metrics" % addr, timeout=5) as r:
+        for line in r.read().decode("utf-8").splitlines():
+            if line.startswith(name + " "):
+                return float(line.split()[1])
+    raise AssertionError("%s not in reporting's metrics" % name)
 
 
 class ReportingTest(StackTestCase):
@@ -158,6 +178,16 @@ class ReportingTest(StackTestCase):
         self.ws.VoteContribution(WS.VoteContributionRequest(
             name=c.name, person=self.persons_regs[0].person))
         self.assertEqual(self.report().vote_count, after.vote_count + 1)
+
+    def test_a_current_report_is_answered_from_memory(self):
+        # Kept in memory once read back current from the report cache.
+        self.report()
+        self.report()
+        hits = metric(self.stack, "qpv_recent_reports_hits_total")
+        self.assertEqual(content(self.report()), content(self.report()))
+        # At least: the feed may read reports too.
+        self.assertGreaterEqual(metric(self.stack, "qpv_recent_reports_hits_total"), hits + 2)
+        self.assertGreater(metric(self.stack, "qpv_recent_reports_bytes"), 0)
 
     def test_prefecture_report_totals(self):
         p = self.rp.GetPrefectureReport(RS.GetPrefectureReportRequest(prefecture="59"))
@@ -290,6 +320,35 @@ class ReportingTest(StackTestCase):
         while self.report().stale and time.monotonic() < deadline:
             time.sleep(0.1)
         self.assertFalse(self.report().stale)
+
+
+class ReportingSettingsTest(StackTestCase):
+    """QPV_RECENT_REPORTS=0 keeps no report in memory; a single build thread
+    (QPV_REPORT_BUILD_THREADS=1) still answers concurrent reports."""
+    label = "reporting-settings"
+    with_reporting = True
+    extra_env = {"reporting": {"QPV_RECENT_REPORTS": "0", "QPV_REPORT_BUILD_THREADS": "1"}}
+    workshops = []
+
+    @classmethod
+    def setUpData(cls):
+        for i in range(4):
+            w = cls.stack.workshop.CreateWorkshop(WS.CreateWorkshopRequest(
+                parent="prefectures/59", request_id=rid(), workshop=W.Workshop(
+                    title="Atelier %d" % i, themes=[C.THEME_NEIGHBOURHOOD_IMAGE],
+                    start_time=at(1518510600), end_time=at(1518523200), capacity=20)))
+            cls.workshops.append(w.name)
+
+    def report(self, name):
+        return self.stack.reporting.GetWorkshopReport(RS.GetWorkshopReportRequest(workshop=name))
+
+    def test_reports_with_one_build_thread_and_none_kept_in_memory(self):
+        with ThreadPoolExecutor(8) as pool:
+            first = list(pool.map(self.report, self.workshops * 2))
+        self.assertEqual([r.workshop for r in first], self.workshops * 2)
+        self.assertEqual(content(self.report(self.workshops[0])), content(first[0]))
+        self.assertEqual(metric(self.stack, "qpv_recent_reports_hits_total"), 0)
+        self.assertEqual(metric(self.stack, "qpv_recent_reports_bytes"), 0)
 
 
 if __name__ == "__main__":
