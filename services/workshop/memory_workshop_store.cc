@@ -85,6 +85,12 @@ absl::StatusOr<Workshop> MemoryWorkshopStore::GetWorkshop(absl::string_view pref
   return (*rec)->workshop;
 }
 
+std::shared_ptr<const Workshop> MemoryWorkshopStore::PeekWorkshop(absl::string_view prefecture,
+                                                                  absl::string_view id) {
+  auto w = GetWorkshop(prefecture, id);
+  return w.ok() ? std::make_shared<const Workshop>(*std::move(w)) : nullptr;
+}
+
 absl::StatusOr<Workshop> MemoryWorkshopStore::ReplaceWorkshop(
     absl::string_view prefecture, absl::string_view id, const Workshop& next,
     absl::string_view expected_etag, const std::vector<Workshop::State>& allowed_states,

@@ -19,6 +19,9 @@ class MemoryWorkshopStore : public WorkshopStore {
                                           absl::string_view request_id) override;
   absl::StatusOr<Workshop> GetWorkshop(absl::string_view prefecture,
                                        absl::string_view id) override;
+  // Everything is in memory: the workshop, or null when there is none.
+  std::shared_ptr<const Workshop> PeekWorkshop(absl::string_view prefecture,
+                                               absl::string_view id) override;
   absl::StatusOr<Workshop> ReplaceWorkshop(absl::string_view prefecture, absl::string_view id,
                                            const Workshop& next,
                                            absl::string_view expected_etag,

@@ -521,6 +521,11 @@ void RedisWorkshopStore::ReadWorkshopAsync(absl::string_view prefecture, absl::s
   });
 }
 
+std::shared_ptr<const Workshop> RedisWorkshopStore::PeekWorkshop(absl::string_view prefecture,
+                                                                 absl::string_view id) {
+  return cache_ == nullptr ? nullptr : cache_->Cached<Workshop>(WorkshopKey(prefecture, id));
+}
+
 absl::StatusOr<Workshop> RedisWorkshopStore::ReplaceWorkshop(
     absl::string_view prefecture, absl::string_view id, const Workshop& next,
     absl::string_view expected_etag, const std::vector<Workshop::State>& allowed_states,
@@ -743,7 +748,7 @@ void RedisWorkshopStore::ListContributionsWireAsync(absl::string_view prefecture
   if (pages_ != nullptr) {
     // Only a workshop already in memory says which page is current: reading
     // it from Redis first would put a round trip before the page's own.
-    if (auto w = cache_->Cached<Workshop>(WorkshopKey(prefecture, workshop_id))) {
+    if (auto w = PeekWorkshop(prefecture, workshop_id)) {
       if (auto page = pages_->Find(prefecture, workshop_id, after_seq, limit,
                                    ContributionPages::Version(w->etag(), w->revision()))) {
         return done(*page);

@@ -61,6 +61,10 @@ class RedisWorkshopStore : public WorkshopStore {
   // asynchronously.
   void ReadWorkshopAsync(absl::string_view prefecture, absl::string_view id,
                          WorkshopCallback done) override;
+  // From the read cache (QPV_WORKSHOP_CACHE) only: null when it is off or
+  // does not hold the workshop.
+  std::shared_ptr<const Workshop> PeekWorkshop(absl::string_view prefecture,
+                                               absl::string_view id) override;
   absl::StatusOr<Workshop> ReplaceWorkshop(absl::string_view prefecture, absl::string_view id,
                                            const Workshop& next,
                                            absl::string_view expected_etag,

@@ -873,35 +873,55 @@ void WorkshopLogic::RegisterParticipantAsync(const wsv1::RegisterParticipantRequ
     store_->RegisterParticipantAsync(p->prefecture, p->workshop, id, reg, p->request_id,
                                      std::move(p->done));
   };
-  const auto check_person = [p, first_or, store](absl::StatusOr<PersonInfo> info) {
-    if (info.status().code() == absl::StatusCode::kNotFound) {
-      return first_or(FieldError(absl::StatusCode::kNotFound, "person",
-                                 absl::StrCat(p->person, " does not exist"), "PERSON_NOT_FOUND"));
+  // Registrations are taken while the workshop is draft or scheduled.
+  const auto workshop_error = [](const absl::StatusOr<Workshop>& w) -> absl::Status {
+    if (!w.ok()) return w.status();
+    if (w->state() == Workshop::STATE_DRAFT || w->state() == Workshop::STATE_SCHEDULED) {
+      return absl::OkStatus();
     }
-    if (!info.ok()) return first_or(info.status());
-    if (!info->consent) {
-      return first_or(FieldError(absl::StatusCode::kFailedPrecondition, "person",
-                                 "has not given consent to the processing of their data",
-                                 "CONSENT_REQUIRED"));
-    }
-    store(*info);
+    return WithReason(absl::FailedPreconditionError(absl::StrCat(
+                          "registrations are taken while the workshop is draft or scheduled; it "
+                          "is ",
+                          StateName(w->state()))),
+                      "WRONG_WORKSHOP_STATE");
   };
-  // Cheap checks first, so a closed or absent workshop costs no stakeholder
-  // call. The workshop may come from the cache: the store's script checks
-  // its state again.
-  store_->ReadWorkshopAsync(
-      p->prefecture, p->workshop,
-      [this, p, deadline, first_or, check_person](absl::StatusOr<Workshop> w) {
-        if (!w.ok()) return first_or(w.status());
-        if (w->state() != Workshop::STATE_DRAFT && w->state() != Workshop::STATE_SCHEDULED) {
-          return first_or(WithReason(
-              absl::FailedPreconditionError(absl::StrCat(
-                  "registrations are taken while the workshop is draft or scheduled; it is ",
-                  StateName(w->state()))),
-              "WRONG_WORKSHOP_STATE"));
-        }
-        directory_->LookupPersonAsync(p->person, deadline, check_person);
-      });
+  // `checked`: the workshop was checked before the person was looked up.
+  // When it was not, a person's error waits for the workshop's read, so the
+  // workshop's own error still comes first.
+  const auto check_person = [this, p, first_or, store, workshop_error](
+                                bool checked, absl::StatusOr<PersonInfo> info) {
+    absl::Status error;
+    if (info.status().code() == absl::StatusCode::kNotFound) {
+      error = FieldError(absl::StatusCode::kNotFound, "person",
+                         absl::StrCat(p->person, " does not exist"), "PERSON_NOT_FOUND");
+    } else if (!info.ok()) {
+      error = info.status();
+    } else if (!info->consent) {
+      error =
+          FieldError(absl::StatusCode::kFailedPrecondition, "person",
+                     "has not given consent to the processing of their data", "CONSENT_REQUIRED");
+    }
+    if (error.ok()) return store(*info);
+    if (checked) return first_or(error);
+    store_->ReadWorkshopAsync(p->prefecture, p->workshop,
+                              [first_or, workshop_error, error](absl::StatusOr<Workshop> w) {
+                                absl::Status s = workshop_error(w);
+                                first_or(s.ok() ? error : s);
+                              });
+  };
+  // A workshop in memory is checked first, so a closed or absent one costs
+  // no stakeholder call. One that is not (after every write to it) is not
+  // read for that: the read would put a Redis round trip before the
+  // stakeholder's, and the store's script checks the workshop anyway.
+  if (auto w = store_->PeekWorkshop(p->prefecture, p->workshop)) {
+    if (absl::Status s = workshop_error(*w); !s.ok()) return first_or(s);
+    return directory_->LookupPersonAsync(
+        p->person, deadline,
+        [check_person](absl::StatusOr<PersonInfo> info) { check_person(true, std::move(info)); });
+  }
+  directory_->LookupPersonAsync(
+      p->person, deadline,
+      [check_person](absl::StatusOr<PersonInfo> info) { check_person(false, std::move(info)); });
 }
 
 absl::StatusOr<wsv1::ListRegistrationsResponse> WorkshopLogic::ListRegistrations(

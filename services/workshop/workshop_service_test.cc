@@ -29,6 +29,7 @@ using ::qpv::common::v1::THEME_DISCRIMINATION;
 using ::qpv::common::v1::THEME_EMPLOYMENT_ECONOMIC_DEVELOPMENT;
 using ::qpv::common::v1::THEME_HEALTH;
 using ::testing::Contains;
+using ::testing::IsEmpty;
 using ::testing::IsSupersetOf;
 using ::testing::UnorderedElementsAre;
 using wsv1::WorkshopService;
@@ -434,6 +435,64 @@ TEST_F(ServiceTest, RegisterParticipantChecksThePerson) {
   EXPECT_EQ(Register(w, "prefectures/59/persons/p3", &replay, "reg-unknown").error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
   directory_.SetUnavailable(false);
+}
+
+// The workshop is checked before the stakeholder call only when it is in
+// memory (the memory store above, the read cache); else the person is looked
+// up first, yet a workshop's error still comes before the person's.
+TEST_F(ServiceTest, RegisterParticipantWithTheWorkshopNotInMemory) {
+  auto client = qpv::testing::FlushedSharedRedisClient();
+  ASSERT_NE(client, nullptr);
+  RedisWorkshopStore store(client.get());  // no read cache: nothing in memory
+  Start(&store, {});
+  Workshop w = Create();
+  Registration r;
+  int calls = directory_.calls();
+  ASSERT_TRUE(Register(w, "prefectures/59/persons/p1", &r).ok());
+  EXPECT_EQ(directory_.calls(), calls + 1);
+
+  Workshop absent = w;
+  absent.set_name("prefectures/59/workshops/absent");
+  grpc::Status s = Register(absent, "prefectures/59/persons/ghost", &r);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(BadFields(s), IsEmpty()) << "the workshop's error, not the person's";
+  EXPECT_EQ(Register(absent, "prefectures/59/persons/p2", &r).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  Schedule(w);
+  wsv1::MarkWorkshopHeldRequest held;
+  held.set_name(w.name());
+  Workshop out;
+  ASSERT_TRUE(Call(&WorkshopService::Stub::MarkWorkshopHeld, held, &out).ok());
+  // The person is looked up, then the store refuses.
+  calls = directory_.calls();
+  EXPECT_EQ(Register(w, "prefectures/59/persons/p2", &r).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(directory_.calls(), calls + 1);
+  // The stakeholder service down, or the person unknown: still the
+  // workshop's state first.
+  s = Register(w, "prefectures/59/persons/noconsent", &r);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(BadFields(s), IsEmpty());
+  directory_.SetUnavailable(true);
+  EXPECT_EQ(Register(w, "prefectures/59/persons/p3", &r).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  directory_.SetUnavailable(false);
+  server_->Shutdown();
+  server_.reset();
+}
+
+TEST_F(ServiceTest, RegisterParticipantChecksAWorkshopInMemoryFirst) {
+  Workshop w = Schedule(Create());
+  wsv1::MarkWorkshopHeldRequest held;
+  held.set_name(w.name());
+  Workshop out;
+  ASSERT_TRUE(Call(&WorkshopService::Stub::MarkWorkshopHeld, held, &out).ok());
+  const int calls = directory_.calls();
+  Registration r;
+  EXPECT_EQ(Register(w, "prefectures/59/persons/p2", &r).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(directory_.calls(), calls) << "no stakeholder call for a closed workshop";
 }
 
 TEST_F(ServiceTest, RecordAttendanceOnTheDay) {

@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,13 @@ class WorkshopStore {
   virtual void ReadWorkshopAsync(absl::string_view prefecture, absl::string_view id,
                                  WorkshopCallback done) {
     done(ReadWorkshop(prefecture, id));
+  }
+  // The workshop as ReadWorkshop would give it, if the store holds it in
+  // memory now; else null, and never a round trip: for a precheck worth
+  // making only when it costs none. This default holds nothing.
+  virtual std::shared_ptr<const Workshop> PeekWorkshop(absl::string_view prefecture,
+                                                       absl::string_view id) {
+    return nullptr;
   }
   // Replaces the workshop's content by `next` (its counters are ignored) if
   // the stored etag is `expected_etag` (else ABORTED) and the stored state is

@@ -701,6 +701,21 @@ TEST_F(CachedRedisStore, AfterAnOwnWriteThePageIsReadThenKeptAgain) {
   EXPECT_GT(pages_.stats().hits, hits);
 }
 
+TEST_F(CachedRedisStore, PeekWorkshopNeverReadsRedis) {
+  ASSERT_THAT(cached_->CreateWorkshop("59", "w1", MakeWorkshop("59", "w1", 10), ""), IsOk());
+  EXPECT_EQ(cached_->PeekWorkshop("59", "w1"), nullptr);
+  EXPECT_EQ(cached_->PeekWorkshop("59", "w1"), nullptr) << "a peek does not fill the cache";
+  QPV_ASSERT_OK_AND_ASSIGN(Workshop read, cached_->ReadWorkshop("59", "w1"));
+  ASSERT_TRUE(WorkshopCached());
+  auto peeked = cached_->PeekWorkshop("59", "w1");
+  ASSERT_NE(peeked, nullptr);
+  EXPECT_EQ(peeked->etag(), read.etag());
+  EXPECT_EQ(other_->PeekWorkshop("59", "w1"), nullptr) << "no cache, nothing in memory";
+  ASSERT_THAT(cached_->CreateContribution("59", "w1", "c1", MakeContribution("59", "w1", "c1"), ""),
+              IsOk());
+  EXPECT_EQ(cached_->PeekWorkshop("59", "w1"), nullptr) << "dropped by the write";
+}
+
 TEST_F(CachedRedisStore, AWorkshopCreatedAgainDoesNotGetTheOldPages) {
   ASSERT_THAT(cached_->CreateWorkshop("59", "w1", MakeWorkshop("59", "w1", 10), ""), IsOk());
   ASSERT_THAT(cached_->CreateContribution("59", "w1", "c1", MakeContribution("59", "w1", "c1"), ""),
