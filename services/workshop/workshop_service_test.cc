@@ -122,6 +122,15 @@ class ServiceTest : public ::testing::Test {
     return out;
   }
 
+  Workshop Hold(const Workshop& w) {
+    wsv1::MarkWorkshopHeldRequest req;
+    req.set_name(w.name());
+    Workshop out;
+    grpc::Status s = Call(&WorkshopService::Stub::MarkWorkshopHeld, req, &out);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return out;
+  }
+
   grpc::Status Register(const Workshop& w, const std::string& person, Registration* out,
                         const std::string& request_id = "") {
     wsv1::RegisterParticipantRequest req;
@@ -420,10 +429,7 @@ TEST_F(ServiceTest, RegisterParticipantChecksThePerson) {
 
   // Not once the workshop is held.
   Schedule(w);
-  wsv1::MarkWorkshopHeldRequest held;
-  held.set_name(w.name());
-  Workshop out;
-  ASSERT_TRUE(Call(&WorkshopService::Stub::MarkWorkshopHeld, held, &out).ok());
+  ASSERT_EQ(Hold(w).state(), Workshop::STATE_HELD);
   EXPECT_EQ(Register(w, "prefectures/59/persons/p2", &r).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
   // A retry of the first registration still gets its first result (AIP-155),
@@ -460,10 +466,7 @@ TEST_F(ServiceTest, RegisterParticipantWithTheWorkshopNotInMemory) {
             grpc::StatusCode::NOT_FOUND);
 
   Schedule(w);
-  wsv1::MarkWorkshopHeldRequest held;
-  held.set_name(w.name());
-  Workshop out;
-  ASSERT_TRUE(Call(&WorkshopService::Stub::MarkWorkshopHeld, held, &out).ok());
+  ASSERT_EQ(Hold(w).state(), Workshop::STATE_HELD);
   // The person is looked up, then the store refuses.
   calls = directory_.calls();
   EXPECT_EQ(Register(w, "prefectures/59/persons/p2", &r).error_code(),
@@ -484,10 +487,7 @@ TEST_F(ServiceTest, RegisterParticipantWithTheWorkshopNotInMemory) {
 
 TEST_F(ServiceTest, RegisterParticipantChecksAWorkshopInMemoryFirst) {
   Workshop w = Schedule(Create());
-  wsv1::MarkWorkshopHeldRequest held;
-  held.set_name(w.name());
-  Workshop out;
-  ASSERT_TRUE(Call(&WorkshopService::Stub::MarkWorkshopHeld, held, &out).ok());
+  ASSERT_EQ(Hold(w).state(), Workshop::STATE_HELD);
   const int calls = directory_.calls();
   Registration r;
   EXPECT_EQ(Register(w, "prefectures/59/persons/p2", &r).error_code(),
@@ -776,10 +776,8 @@ TEST_F(ServiceTest, Contributions) {
   EXPECT_EQ(voted.vote_count(), 1);
 
   // Closed once reported.
-  wsv1::MarkWorkshopHeldRequest held;
-  held.set_name(w.name());
+  ASSERT_EQ(Hold(w).state(), Workshop::STATE_HELD);
   Workshop out;
-  ASSERT_TRUE(Call(&WorkshopService::Stub::MarkWorkshopHeld, held, &out).ok());
   wsv1::MarkWorkshopReportedRequest reported;
   reported.set_name(w.name());
   ASSERT_TRUE(Call(&WorkshopService::Stub::MarkWorkshopReported, reported, &out).ok());
